@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The buffer life-cycle actions: alloc, free, list, info.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const char *const cache_words[] = { "wc", "uncached", "cached", NULL };
+static const uint32_t cache_flags[] = {
+	CMAMEM_CACHE_WC, CMAMEM_CACHE_UNCACHED, CMAMEM_CACHE_CACHED,
+};
+static const char *const source_words[] = { "auto", "pool", "cma", NULL };
+static const uint32_t source_flags[] = { 0, CMAMEM_FROM_POOL, CMAMEM_FROM_CMA };
+
+/* Buffers made from the command line outlive it: that is their point. */
+int action_alloc(struct cli *cli)
+{
+	struct cmamem_info info, full;
+	struct cmamem *dev;
+	uint32_t flags = CMAMEM_PERSIST;
+	uint64_t size, align = 0;
+	int idx, ret;
+
+	if (arg_size("SIZE", cli->args[0], &size))
+		return EXIT_USAGE;
+	if (!size)
+		return cli_usage("invalid SIZE '%s': must not be 0", cli->args[0]);
+	if (cli->name && arg_name("--name", cli->name))
+		return EXIT_USAGE;
+	if (cli->cache) {
+		if (arg_word("--cache", cli->cache, cache_words, &idx))
+			return EXIT_USAGE;
+		flags |= cache_flags[idx];
+	}
+	if (cli->from) {
+		if (arg_word("--from", cli->from, source_words, &idx))
+			return EXIT_USAGE;
+		flags |= source_flags[idx];
+	}
+	if (cli->align) {
+		if (arg_size("--align", cli->align, &align))
+			return EXIT_USAGE;
+		if (align & (align - 1))
+			return cli_usage("invalid --align '%s': not a power of two",
+					 cli->align);
+	}
+
+	ret = cli_open(cli, &dev);
+	if (ret)
+		return ret;
+	ret = cmamem_alloc(dev, size, align, flags, cli->name, &info);
+	if (ret) {
+		cmamem_close(dev);
+		if (ret == -EEXIST)
+			return cli_fail(ret, "alloc: name '%s'", cli->name);
+		return cli_fail(ret, "alloc %s", cli->args[0]);
+	}
+	/* ALLOC does not say where the memory came from; INFO does. */
+	if (cmamem_info(dev, info.id, &full) == 0)
+		info = full;
+	cmamem_close(dev);
+
+	if (cli->json) {
+		printf("{\"id\":%u,\"name\":", info.id);
+		if (info.name[0])
+			json_string(info.name);
+		else
+			fputs("null", stdout);
+		printf(",\"size\":%llu,\"cache\":\"%s\",\"mmap_offset\":%llu,"
+		       "\"dma_addr\":%llu,\"source\":\"%s\"}\n",
+		       (unsigned long long)info.size, cache_name(info.flags),
+		       (unsigned long long)info.mmap_offset,
+		       (unsigned long long)info.dma_addr, source_name(info.flags));
+	} else {
+		printf("%u\n", info.id);
+	}
+	cli_note(cli, "buffer %u: %llu bytes, %s, from %s", info.id,
+		 (unsigned long long)info.size, cache_name(info.flags),
+		 source_name(info.flags));
+	return EXIT_OK;
+}
+
+int action_free(struct cli *cli)
+{
+	struct cmamem_info info;
+	struct buf_ref ref;
+	struct cmamem *dev;
+	uint32_t id;
+	int ret;
+
+	if (arg_ref(cli->args[0], &ref))
+		return EXIT_USAGE;
+	ret = cli_open(cli, &dev);
+	if (ret)
+		return ret;
+	/*
+	 * Attach first, so FREE acts on a handle we hold, as the kernel
+	 * expects. A buffer that cannot be attached for another reason (a
+	 * live non-persistent one) still gets its FREE, and the kernel's
+	 * answer to that (EBUSY) is the one worth reporting.
+	 */
+	if (ref.name) {
+		ret = cli_attach(dev, &ref, &info);
+		if (ret) {
+			cmamem_close(dev);
+			return ret;
+		}
+		id = info.id;
+	} else {
+		id = ref.id;
+		ret = cmamem_attach(dev, id, &info);
+		if (ret == -ENOENT || ret == -EPERM) {
+			cmamem_close(dev);
+			return cli_fail(ret, "buffer %u", id);
+		}
+	}
+	ret = cmamem_free(dev, id);
+	cmamem_close(dev);
+	if (ret)
+		return cli_fail(ret, "free %s", ref.text);
+	cli_note(cli, "freed buffer %u", id);
+	return EXIT_OK;
+}
+
+static void list_table_row(const struct cmamem_info *i)
+{
+	printf("%6u %14llu %-8s %-6s %-7s %7u %8u %7u  %s\n", i->id,
+	       (unsigned long long)i->size, cache_name(i->flags),
+	       source_name(i->flags), (i->flags & CMAMEM_PERSIST) ? "yes" : "no",
+	       i->handles, i->mappings, i->exports, i->name);
+}
+
+/* Ids one a line; --verbose: a table; --json: an array of info objects. */
+int action_list(struct cli *cli)
+{
+	struct cmamem *dev;
+	uint32_t *ids;
+	size_t n, i, shown = 0;
+	int ret;
+
+	ret = cli_open(cli, &dev);
+	if (ret)
+		return ret;
+	ret = cmamem_list(dev, &ids, &n);
+	if (ret) {
+		cmamem_close(dev);
+		return cli_fail(ret, "list");
+	}
+	if (!cli->json && !cli->verbose) {
+		for (i = 0; i < n; i++)
+			printf("%u\n", ids[i]);
+		free(ids);
+		cmamem_close(dev);
+		return EXIT_OK;
+	}
+
+	if (cli->json)
+		putchar('[');
+	else
+		printf("%6s %14s %-8s %-6s %-7s %7s %8s %7s  %s\n", "ID", "SIZE",
+		       "CACHE", "SOURCE", "PERSIST", "HANDLES", "MAPPINGS",
+		       "EXPORTS", "NAME");
+	for (i = 0; i < n; i++) {
+		struct cmamem_info info;
+
+		ret = cmamem_info(dev, ids[i], &info);
+		/* Freed since LIST: it is simply no longer there. */
+		if (ret == -ENOENT)
+			continue;
+		if (ret) {
+			if (cli->json)
+				puts("]");
+			free(ids);
+			cmamem_close(dev);
+			return cli_fail(ret, "info %u", ids[i]);
+		}
+		if (cli->json) {
+			if (shown)
+				putchar(',');
+			print_info_json(&info);
+		} else {
+			list_table_row(&info);
+		}
+		shown++;
+	}
+	if (cli->json)
+		puts("]");
+	free(ids);
+	cmamem_close(dev);
+	return EXIT_OK;
+}
+
+int action_info(struct cli *cli)
+{
+	struct cmamem_info info;
+	struct buf_ref ref;
+	struct cmamem *dev;
+	uint32_t id = 0;
+	int ret;
+
+	if (arg_ref(cli->args[0], &ref))
+		return EXIT_USAGE;
+	ret = cli_open(cli, &dev);
+	if (ret)
+		return ret;
+	if (ref.name) {
+		/*
+		 * Names resolve through ATTACH, which leaves a handle on this
+		 * file; reopen so the handle count we report is not ours.
+		 */
+		ret = cli_attach(dev, &ref, &info);
+		cmamem_close(dev);
+		if (ret)
+			return ret;
+		id = info.id;
+		ret = cli_open(cli, &dev);
+		if (ret)
+			return ret;
+	} else {
+		id = ref.id;
+	}
+	ret = cmamem_info(dev, id, &info);
+	cmamem_close(dev);
+	if (ret)
+		return cli_fail(ret, "buffer %s", ref.text);
+	if (cli->json) {
+		print_info_json(&info);
+		putchar('\n');
+	} else {
+		print_info_text(&info);
+	}
+	return EXIT_OK;
+}

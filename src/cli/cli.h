@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the cmamem CLI's files share: the parsed command line, the action
+ * table's shape, exit codes, and the helpers every action uses.
+ *
+ * The rule every handler follows: parse and check all of its arguments
+ * first (a bad one is exit 2), and only then open the device.
+ */
+#ifndef CMAMEM_CLI_H
+#define CMAMEM_CLI_H
+
+#include <stdint.h>
+
+#include "cmamem.h"
+
+/* Exit codes: stable, documented in cmamem(1), EXIT STATUS. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* the operation failed (kernel or I/O error) */
+	EXIT_USAGE = 2,		/* a bad argument; the device was not touched */
+	EXIT_NOTFOUND = 3,	/* ENOENT: no such buffer */
+	EXIT_PERM = 4,		/* EPERM, EACCES */
+	EXIT_LIMIT = 5,		/* EDQUOT, ENOSPC */
+};
+
+struct poptOption;
+struct cli;
+
+/* One action, modelled on cryptsetup's struct action_type. */
+struct action_type {
+	const char *name;
+	int (*handler)(struct cli *cli);
+	int required_args;		/* positional arguments, exactly */
+	const struct poptOption *options; /* the action's own popt table */
+	const char *arg_help;		/* "SIZE", "ID|NAME" */
+	const char *summary;		/* one line, for `cmamem --help` */
+	const char *help;		/* a paragraph, for `cmamem ACTION --help` */
+};
+
+/*
+ * The command line. Option values are kept as given (malloc()ed strings)
+ * and parsed by the handler that knows what they mean.
+ */
+struct cli {
+	const struct action_type *action;
+	const char **args;		/* the positional arguments */
+	int nargs;
+
+	/* global options */
+	char *device;
+	int json, quiet, verbose;
+
+	/* action options (each action's table admits only its own) */
+	char *name, *cache, *align, *from, *offset, *length;
+	char *pattern, *word, *seed, *for_dir;
+	int counter, random, raw;
+	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
+};
+
+/* A buffer as named on the command line: an id (all digits) or a name. */
+struct buf_ref {
+	uint32_t id;			/* 0 when named */
+	const char *name;		/* NULL when by id */
+	const char *text;		/* as typed, for messages */
+};
+
+/* diag.c: messages to stderr, prefixed "cmamem: ", and exit codes. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int exit_for_errno(int err);
+
+/* args.c: argument parsers; each prints its one-line message and returns
+ * EXIT_USAGE, or 0. @what names the argument in the message. */
+int arg_size(const char *what, const char *s, uint64_t *out);
+int arg_ref(const char *s, struct buf_ref *ref);
+int arg_name(const char *what, const char *s);
+int arg_u8(const char *what, const char *s, uint64_t *out);
+int arg_hex32(const char *what, const char *s, uint64_t *out);
+int arg_u64(const char *what, const char *s, uint64_t *out);
+/* Map @s to its index in the NULL-terminated @words. */
+int arg_word(const char *what, const char *s, const char *const *words,
+	     int *index);
+/* --offset and --length: *len is 0 when --length was not given. */
+int arg_offlen(const struct cli *cli, uint64_t *off, uint64_t *len);
+/* Check a range against the buffer; a *len of 0 becomes "to the end". */
+int range_check(const struct buf_ref *ref, uint64_t size, uint64_t off,
+		uint64_t *len);
+
+/* device.c: the device and buffers, with messages and exit codes. */
+int cli_open(const struct cli *cli, struct cmamem **devp);
+int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
+	       struct cmamem_info *info);
+
+/* output.c: the names and formats shared by info, list and alloc. */
+const char *cache_name(uint32_t flags);
+const char *source_name(uint32_t flags);
+void json_string(const char *s);
+void print_info_json(const struct cmamem_info *info);
+void print_info_text(const struct cmamem_info *info);
+
+/* The actions. */
+int action_alloc(struct cli *cli);
+int action_free(struct cli *cli);
+int action_list(struct cli *cli);
+int action_info(struct cli *cli);
+int action_fill(struct cli *cli);
+int action_dump(struct cli *cli);
+int action_sync(struct cli *cli);
+
+#endif

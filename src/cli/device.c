@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Opening the device and reaching a buffer, with the messages a user needs
+ * when either fails.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* --device, else $CMAMEM_DEVICE, else /dev/cma_mem: resolved here rather
+ * than in the library so the message can name the path. */
+static const char *device_path(const struct cli *cli)
+{
+	const char *env;
+
+	if (cli->device)
+		return cli->device;
+	env = getenv(CMAMEM_DEVICE_ENV);
+	return env && *env ? env : CMAMEM_DEFAULT_DEVICE;
+}
+
+int cli_open(const struct cli *cli, struct cmamem **devp)
+{
+	const char *path = device_path(cli);
+	int ret = cmamem_open(path, devp);
+
+	if (!ret)
+		return 0;
+	/* A missing node is a setup problem, not a missing buffer: exit 1. */
+	if (ret == -ENOENT || ret == -ENODEV || ret == -ENXIO) {
+		cli_err("cannot open %s: %s (is the cma_mem module loaded?)",
+			path, strerror(-ret));
+		return EXIT_FAILED;
+	}
+	return cli_fail(ret, "cannot open %s", path);
+}
+
+/*
+ * Take a handle to a persistent buffer, by id or name. The handle lasts
+ * until the device is closed, which is what lets us map the buffer.
+ */
+int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
+	       struct cmamem_info *info)
+{
+	int ret;
+
+	if (ref->name)
+		ret = cmamem_attach_name(dev, ref->name, info);
+	else
+		ret = cmamem_attach(dev, ref->id, info);
+	if (ret)
+		return ref->name ? cli_fail(ret, "buffer '%s'", ref->name) :
+				   cli_fail(ret, "buffer %u", ref->id);
+	return 0;
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmamem: the command line over libcmamem.
+ *
+ *   cmamem [GLOBAL OPTIONS] ACTION [ARGS] [OPTIONS]
+ *
+ * Parsing runs in two passes, as cryptsetup's does in spirit: the first
+ * takes the global options up to the action's name; the second parses the
+ * rest against that action's own popt table (plus the global one, so global
+ * options may also follow the action). An option another action owns is
+ * therefore "unknown" here, and every such mistake is exit 2.
+ */
+#include <errno.h>
+#include <popt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Option codes: popt hands them back, set_option() stores the value. */
+enum {
+	OPT_DEVICE = 1, OPT_JSON, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_VERSION,
+	OPT_NAME, OPT_CACHE, OPT_ALIGN, OPT_FROM, OPT_OFFSET, OPT_LENGTH,
+	OPT_PATTERN, OPT_WORD, OPT_COUNTER, OPT_RANDOM, OPT_SEED, OPT_RAW,
+	OPT_FOR,
+};
+
+static const struct poptOption global_options[] = {
+	{ "device", 'd', POPT_ARG_STRING, NULL, OPT_DEVICE,
+	  "the device node (default: $CMAMEM_DEVICE, else /dev/cma_mem)", "PATH" },
+	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
+	  "print results as JSON", NULL },
+	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
+	  "no notes or warnings; errors and results still print", NULL },
+	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
+	  "notes on stderr; `list` prints a table", NULL },
+	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION,
+	  "print the version and exit", NULL },
+	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP,
+	  "show help (`cmamem ACTION --help` for an action)", NULL },
+	POPT_TABLEEND
+};
+
+#define OFFSET_LENGTH_OPTIONS \
+	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, \
+	  "start this many bytes into the buffer (default 0)", "SIZE" }, \
+	{ "length", 'l', POPT_ARG_STRING, NULL, OPT_LENGTH, \
+	  "this many bytes (default: to the end)", "SIZE" }
+
+static const struct poptOption alloc_options[] = {
+	{ "name", 'n', POPT_ARG_STRING, NULL, OPT_NAME,
+	  "a unique name: 1-31 printable ASCII bytes, no '/', not all digits", "NAME" },
+	{ "cache", 'c', POPT_ARG_STRING, NULL, OPT_CACHE,
+	  "cache mode: wc (default), uncached or cached", "MODE" },
+	{ "align", 'a', POPT_ARG_STRING, NULL, OPT_ALIGN,
+	  "DMA address alignment, a power of two", "SIZE" },
+	{ "from", 'f', POPT_ARG_STRING, NULL, OPT_FROM,
+	  "memory source: auto (default: pool, then CMA), pool or cma", "SOURCE" },
+	POPT_TABLEEND
+};
+
+static const struct poptOption fill_options[] = {
+	{ "pattern", 'p', POPT_ARG_STRING, NULL, OPT_PATTERN,
+	  "every byte is BYTE (0-255, or 0x00-0xff)", "BYTE" },
+	{ "word", 'w', POPT_ARG_STRING, NULL, OPT_WORD,
+	  "repeat a 32-bit little-endian word (hex, 0x optional)", "HEX32" },
+	{ "counter", 0, POPT_ARG_NONE, NULL, OPT_COUNTER,
+	  "the 32-bit little-endian word at offset 4*i holds i", NULL },
+	{ "random", 0, POPT_ARG_NONE, NULL, OPT_RANDOM,
+	  "splitmix64 from --seed, 64-bit little-endian words", NULL },
+	{ "seed", 's', POPT_ARG_STRING, NULL, OPT_SEED,
+	  "the seed for --random (default 0)", "S" },
+	{ "from", 'f', POPT_ARG_STRING, NULL, OPT_FROM,
+	  "copy a file's bytes in ('-': standard input)", "FILE" },
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption dump_options[] = {
+	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW,
+	  "write the bytes themselves, not hexdump -C text", NULL },
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption sync_options[] = {
+	{ "for", 0, POPT_ARG_STRING, NULL, OPT_FOR,
+	  "cpu: before the CPU reads; device: before a device reads", "cpu|device" },
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption no_options[] = {
+	POPT_TABLEEND
+};
+
+static const struct action_type actions[] = {
+	{ "alloc", action_alloc, 1, alloc_options, "SIZE",
+	  "allocate a persistent buffer and print its id",
+	  "Allocates a zeroed, physically contiguous buffer of SIZE bytes (rounded\n"
+	  "up to pages) that persists until `cmamem free`, and prints its id\n"
+	  "(--json: an object with id, name, size, cache, mmap_offset, dma_addr,\n"
+	  "source). SIZE: 4096, 0x1000, 64K, 8M, 1G (binary units; KiB, MiB too)." },
+	{ "free", action_free, 1, no_options, "ID|NAME",
+	  "free a buffer",
+	  "Drops the persistent reference. The memory returns to CMA once no\n"
+	  "process holds or maps the buffer." },
+	{ "list", action_list, 0, no_options, "",
+	  "list your buffers",
+	  "Prints the ids of your buffers, one a line; with --verbose a table,\n"
+	  "with --json an array of the objects `info --json` prints." },
+	{ "info", action_info, 1, no_options, "ID|NAME",
+	  "describe a buffer",
+	  "Prints `key: value` lines: id, name, size, cache, persistent, source,\n"
+	  "mmap_offset, dma_addr, uid, handles, mappings, exports (--json: one\n"
+	  "object with the same keys)." },
+	{ "fill", action_fill, 1, fill_options, "ID|NAME",
+	  "write a pattern, random bytes or a file into a buffer",
+	  "Exactly one source: --pattern, --word, --counter, --random or --from.\n"
+	  "Patterns depend on the position in the buffer, not in the range, so a\n"
+	  "partial fill writes what a whole fill would have written there." },
+	{ "dump", action_dump, 1, dump_options, "ID|NAME",
+	  "print a buffer as hexdump -C does, or raw",
+	  "The output is byte for byte that of `hexdump -C -s OFFSET -n LENGTH`\n"
+	  "on a file holding the buffer; --raw writes the bytes instead." },
+	{ "sync", action_sync, 1, sync_options, "ID|NAME",
+	  "cache maintenance on a buffer range",
+	  "--for cpu before the CPU reads what a device wrote; --for device\n"
+	  "before a device reads what the CPU wrote. A no-op unless cached." },
+};
+
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static const struct action_type *find_action(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_ACTIONS; i++)
+		if (!strcmp(actions[i].name, name))
+			return &actions[i];
+	return NULL;
+}
+
+static void set_str(char **dst, char *val)
+{
+	free(*dst);		/* the last of a repeated option wins */
+	*dst = val;
+}
+
+/* Store one option's value; @val is malloc()ed by popt and now ours. */
+static void set_option(struct cli *cli, int code, char *val)
+{
+	switch (code) {
+	case OPT_DEVICE: set_str(&cli->device, val); return;
+	case OPT_JSON: cli->json = 1; break;
+	case OPT_QUIET: cli->quiet = 1; break;
+	case OPT_VERBOSE: cli->verbose = 1; break;
+	case OPT_NAME: set_str(&cli->name, val); return;
+	case OPT_CACHE: set_str(&cli->cache, val); return;
+	case OPT_ALIGN: set_str(&cli->align, val); return;
+	case OPT_OFFSET: set_str(&cli->offset, val); return;
+	case OPT_LENGTH: set_str(&cli->length, val); return;
+	case OPT_FOR: set_str(&cli->for_dir, val); return;
+	case OPT_SEED: set_str(&cli->seed, val); return;
+	case OPT_RAW: cli->raw = 1; break;
+	/* fill's sources: count distinct ones, so two of them is an error. */
+	case OPT_FROM:
+		if (!cli->from && cli->action && cli->action->handler == action_fill)
+			cli->fill_modes++;
+		set_str(&cli->from, val);
+		return;
+	case OPT_PATTERN:
+		cli->fill_modes += !cli->pattern;
+		set_str(&cli->pattern, val);
+		return;
+	case OPT_WORD:
+		cli->fill_modes += !cli->word;
+		set_str(&cli->word, val);
+		return;
+	case OPT_COUNTER:
+		cli->fill_modes += !cli->counter;
+		cli->counter = 1;
+		break;
+	case OPT_RANDOM:
+		cli->fill_modes += !cli->random;
+		cli->random = 1;
+		break;
+	default:
+		break;
+	}
+	free(val);
+}
+
+static void free_cli(struct cli *cli)
+{
+	char **strs[] = {
+		&cli->device, &cli->name, &cli->cache, &cli->align, &cli->from,
+		&cli->offset, &cli->length, &cli->pattern, &cli->word,
+		&cli->seed, &cli->for_dir,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
+}
+
+static void print_global_help(poptContext ctx)
+{
+	size_t i;
+
+	poptPrintHelp(ctx, stdout, 0);
+	puts("\nActions:");
+	for (i = 0; i < N_ACTIONS; i++) {
+		char head[32];
+
+		snprintf(head, sizeof(head), "%s %s", actions[i].name,
+			 actions[i].arg_help);
+		printf("  %-18s %s\n", head, actions[i].summary);
+	}
+	puts("\nRun `cmamem ACTION --help` for an action's options; see cmamem(1).\n"
+	     "Exit status: 0 ok, 1 failed, 2 usage error, 3 not found,\n"
+	     "4 permission denied, 5 limit reached.");
+}
+
+static void print_action_help(poptContext ctx, const struct action_type *a)
+{
+	poptPrintHelp(ctx, stdout, 0);
+	printf("\n%s\n", a->help);
+}
+
+/* popt's error for the option it stopped at, as one usage line. */
+static int popt_error(poptContext ctx, const char *where, int rc)
+{
+	return cli_usage("%s%s%s: %s", where, *where ? " " : "",
+			 poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+			 poptStrerror(rc));
+}
+
+/*
+ * Pass 1: global options, up to the action. Returns -1 to go on, with the
+ * action and its arguments in @rest; they may live in the context, so the
+ * caller frees *@ctxp only when done with them.
+ */
+static int parse_global(struct cli *cli, int argc, const char **argv,
+			poptContext *ctxp, const char ***rest, int *nrest,
+			int *help)
+{
+	struct poptOption table[] = {
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)global_options, 0,
+		  "Global options:", NULL },
+		POPT_TABLEEND
+	};
+	poptContext ctx;
+	const char **left;
+	int rc, ret = -1, n = 0;
+
+	ctx = poptGetContext("cmamem", argc, argv, table,
+			     POPT_CONTEXT_POSIXMEHARDER);
+	*ctxp = ctx;
+	poptSetOtherOptionHelp(ctx, "[OPTION...] ACTION [ARGS...]");
+	while ((rc = poptGetNextOpt(ctx)) > 0) {
+		if (rc == OPT_HELP)
+			*help = 1;
+		else if (rc == OPT_VERSION)
+			ret = EXIT_OK;
+		set_option(cli, rc, poptGetOptArg(ctx));
+	}
+	if (rc < -1) {
+		return popt_error(ctx, "", rc);
+	}
+	if (ret == EXIT_OK) {
+		printf("cmamem %s (libcmamem %s)\n", CMAMEM_VERSION,
+		       cmamem_version());
+		return ret;
+	}
+	left = poptGetArgs(ctx);
+	while (left && left[n])
+		n++;
+	if (!n) {
+		if (*help) {
+			print_global_help(ctx);
+			return EXIT_OK;
+		}
+		return cli_usage("no action given; try `cmamem --help`");
+	}
+	*rest = left;
+	*nrest = n;
+	return -1;
+}
+
+/* Pass 2: the action's arguments and options. */
+static int run_action(struct cli *cli, int argc, const char **argv, int help)
+{
+	const struct action_type *a = find_action(argv[0]);
+	struct poptOption table[] = {
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, NULL, 0, NULL, NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)global_options, 0,
+		  "Global options:", NULL },
+		POPT_TABLEEND
+	};
+	char argv0[64], usage[64];
+	const char **pargv;
+	const char **left;
+	poptContext ctx;
+	int rc, n = 0, ret;
+
+	if (!a)
+		return cli_usage("unknown action '%s'; try `cmamem --help`", argv[0]);
+	cli->action = a;
+	table[0].arg = (void *)a->options;
+	table[0].descrip = a->options[0].longName ? "Options:" : NULL;
+
+	/* popt names the program after argv[0]: make it "cmamem ACTION". */
+	snprintf(argv0, sizeof(argv0), "cmamem %s", a->name);
+	pargv = malloc(sizeof(*pargv) * (size_t)(argc + 1));
+	if (!pargv)
+		return cli_fail(ENOMEM, "parse");
+	memcpy(pargv, argv, sizeof(*pargv) * (size_t)(argc + 1));
+	pargv[0] = argv0;
+
+	ctx = poptGetContext(argv0, argc, pargv, table, 0);
+	snprintf(usage, sizeof(usage), "%s%s[OPTION...]", a->arg_help,
+		 *a->arg_help ? " " : "");
+	poptSetOtherOptionHelp(ctx, usage);
+	while ((rc = poptGetNextOpt(ctx)) > 0) {
+		if (rc == OPT_HELP)
+			help = 1;
+		set_option(cli, rc, poptGetOptArg(ctx));
+	}
+	if (rc < -1) {
+		ret = popt_error(ctx, a->name, rc);
+		goto out;
+	}
+	if (help) {
+		print_action_help(ctx, a);
+		ret = EXIT_OK;
+		goto out;
+	}
+	left = poptGetArgs(ctx);
+	while (left && left[n])
+		n++;
+	if (n < a->required_args) {
+		ret = cli_usage("%s: missing %s; try `cmamem %s --help`", a->name,
+				a->arg_help, a->name);
+		goto out;
+	}
+	if (n > a->required_args) {
+		ret = cli_usage("%s: unexpected argument '%s'", a->name,
+				left[a->required_args]);
+		goto out;
+	}
+	cli->args = left;
+	cli->nargs = n;
+	ret = a->handler(cli);
+out:
+	poptFreeContext(ctx);
+	free(pargv);
+	return ret;
+}
+
+int main(int argc, const char **argv)
+{
+	struct cli cli;
+	poptContext ctx = NULL;
+	const char **rest = NULL;
+	int nrest = 0, help = 0, ret;
+
+	memset(&cli, 0, sizeof(cli));
+	ret = parse_global(&cli, argc, argv, &ctx, &rest, &nrest, &help);
+	if (ret < 0)
+		ret = run_action(&cli, nrest, rest, help);
+	poptFreeContext(ctx);
+	free_cli(&cli);
+
+	/* Results that never reached stdout are a failure, as in coreutils. */
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_err("write error on standard output");
+		if (ret == EXIT_OK)
+			ret = EXIT_FAILED;
+	}
+	return ret;
+}
