@@ -90,14 +90,15 @@ int hexdump_feed(struct hexdump *hd, const unsigned char *data, size_t len)
 	int ret;
 
 	while (len) {
-		size_t n = len < 16 ? len : 16;
+		int full = len >= 16;
+		size_t n = full ? 16 : len;
 
 		if (hd->used > sizeof(hd->out) - LINE_MAX_LEN) {
 			ret = flush_out(hd);
 			if (ret)
 				return ret;
 		}
-		if (n == 16 && hd->have_prev && !memcmp(hd->prev, data, 16)) {
+		if (full && hd->have_prev && !memcmp(hd->prev, data, 16)) {
 			if (!hd->squeezed) {
 				hd->out[hd->used++] = '*';
 				hd->out[hd->used++] = '\n';
@@ -107,7 +108,7 @@ int hexdump_feed(struct hexdump *hd, const unsigned char *data, size_t len)
 			put_line(hd, data, n);
 			hd->squeezed = 0;
 		}
-		if (n == 16) {
+		if (full) {
 			memcpy(hd->prev, data, 16);
 			hd->have_prev = 1;
 		} else {

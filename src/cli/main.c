@@ -194,16 +194,18 @@ static void set_option(struct cli *cli, int code, char *val)
 
 static void free_cli(struct cli *cli)
 {
-	char **strs[] = {
+	char **fields[] = {
 		&cli->device, &cli->name, &cli->cache, &cli->align, &cli->from,
 		&cli->offset, &cli->length, &cli->pattern, &cli->word,
 		&cli->seed, &cli->for_dir,
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
-		free(*strs[i]);
-		*strs[i] = NULL;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		char **field = fields[i];
+
+		free(*field);
+		*field = NULL;
 	}
 }
 
