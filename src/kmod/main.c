@@ -1,23 +1,122 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cma_mem: physically contiguous DMA buffers for user space.
+ *
+ * /dev/cma_mem hands out buffers from CMA through the DMA API, maps them into
+ * user space and keeps the original cma_mem driver's ABI alive. See
+ * include/uapi/linux/cma_mem.h for the interface.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
 
-static const struct file_operations cma_mem_fops = {
+#include "buffer.h"
+#include "cma_mem.h"
+
+static ushort mode = 0660;
+module_param(mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "Permissions of /dev/cma_mem (default 0660)");
+
+struct cmamem_dev cmamem;
+
+static int cmamem_open(struct inode *inode, struct file *file)
+{
+	struct cmamem_file *cf;
+
+	/* Pairs with the release in cmamem_init(), after the DMA mask. */
+	if (!smp_load_acquire(&cmamem.ready))
+		return -EAGAIN;
+
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	xa_init(&cf->handles);
+	file->private_data = cf;
+	return 0;
+}
+
+static int cmamem_release(struct inode *inode, struct file *file)
+{
+	struct cmamem_file *cf = file->private_data;
+
+	/* Mappings hold the file, so none is left: only handles remain. */
+	cmamem_file_release(cf);
+	kfree(cf);
+	return 0;
+}
+
+static const struct file_operations cmamem_fops = {
 	.owner = THIS_MODULE,
+	.open = cmamem_open,
+	.release = cmamem_release,
+	.unlocked_ioctl = cmamem_ioctl,
+	/* The new ABI's structs have one layout everywhere. */
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = cmamem_mmap,
+	.llseek = noop_llseek,
 };
 
-static struct miscdevice cma_mem_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "cma_mem",
-	.fops = &cma_mem_fops,
-	.mode = 0660,
-};
+static int __init cmamem_init(void)
+{
+	struct device *dev;
+	int ret;
 
-module_misc_device(cma_mem_misc);
+	if (mode & ~0777) {
+		pr_err("mode %#o is not a permission mask\n", mode);
+		return -EINVAL;
+	}
+
+	mutex_init(&cmamem.lock);
+	xa_init_flags(&cmamem.bufs, XA_FLAGS_ALLOC1);
+	hash_init(cmamem.names);
+	mt_init_flags(&cmamem.offsets, MT_FLAGS_ALLOC_RANGE);
+
+	cmamem.misc.minor = MISC_DYNAMIC_MINOR;
+	cmamem.misc.name = "cma_mem";
+	cmamem.misc.fops = &cmamem_fops;
+	cmamem.misc.mode = mode;
+	cmamem.misc.groups = cmamem_groups;
+	ret = misc_register(&cmamem.misc);
+	if (ret)
+		return ret;
+
+	/*
+	 * The misc device has no bus to limit its addressing: any memory
+	 * will do. Its struct device only exists once it is registered, and
+	 * so is /dev/cma_mem: until the mask is set, open() fails rather than
+	 * let an allocation run without one.
+	 */
+	dev = cmamem_device();
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_deregister;
+	/* Pairs with the acquire in cmamem_open(). */
+	smp_store_release(&cmamem.ready, true);
+
+	cmamem_debugfs_init();
+	return 0;
+
+err_deregister:
+	misc_deregister(&cmamem.misc);
+	return ret;
+}
+
+static void __exit cmamem_exit(void)
+{
+	cmamem_debugfs_exit();
+	misc_deregister(&cmamem.misc);
+	cmamem_buf_release_all();
+	mtree_destroy(&cmamem.offsets);
+	xa_destroy(&cmamem.bufs);
+}
+
+module_init(cmamem_init);
+module_exit(cmamem_exit);
 
 MODULE_DESCRIPTION("Physically contiguous DMA buffers for user space");
 MODULE_LICENSE("GPL");

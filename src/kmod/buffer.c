@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem buffers: allocation, lookup, holders and references.
+ *
+ * A buffer has two kinds of users. Holders (file handles and persistence)
+ * make it reachable by id, name and mmap offset. References (holders, VMAs,
+ * dma-buf exports) keep its memory. When the last holder goes, the buffer
+ * becomes unreachable; when the last reference goes, its memory goes back.
+ * Between the two it is "freed, still mapped".
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/stringhash.h>
+#include <linux/timekeeping.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+
+/*
+ * mmap page offsets. 0 belongs to the legacy ABI. The end of every range,
+ * in bytes, must fit in an unsigned long (do_mmap() refuses more for a
+ * character device) and in a signed 64-bit off_t.
+ */
+#define CMAMEM_PGOFF_MIN 1UL
+#define CMAMEM_PGOFF_MAX \
+	((unsigned long)(min_t(u64, ULONG_MAX, S64_MAX) >> PAGE_SHIFT) - 1)
+
+/* Ids stay positive in an int, which is kinder to shells and printf. */
+#define CMAMEM_ID_LIMIT XA_LIMIT(1, INT_MAX)
+
+bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN])
+{
+	size_t i;
+
+	/*
+	 * Printable ASCII without space, so names are single words in the
+	 * debugfs table and on command lines, and without '/', so they can
+	 * become file names.
+	 */
+	for (i = 0; i < CMA_MEM_NAME_LEN && name[i]; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == '/')
+			return false;
+	return i < CMA_MEM_NAME_LEN;
+}
+
+/*
+ * The largest alignment the DMA layer guarantees: CMA aligns an allocation
+ * of 2^n pages to 2^min(n, CONFIG_CMA_ALIGNMENT) pages, and cma_mem allocates
+ * at least @align bytes.
+ */
+static u64 cmamem_max_align(void)
+{
+#ifdef CONFIG_DMA_CMA
+	return (u64)PAGE_SIZE << CONFIG_CMA_ALIGNMENT;
+#else
+	return PAGE_SIZE;
+#endif
+}
+
+static bool cmamem_may_use(const struct cmamem_buf *buf)
+{
+	return uid_eq(buf->uid, current_uid()) || capable(CAP_SYS_ADMIN);
+}
+
+static u32 cmamem_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
+/* A reachable buffer by id, or NULL. */
+static struct cmamem_buf *cmamem_buf_find(u32 id)
+{
+	struct cmamem_buf *buf;
+
+	lockdep_assert_held(&cmamem.lock);
+	buf = xa_load(&cmamem.bufs, id);
+	return buf && !buf->dead ? buf : NULL;
+}
+
+/* A reachable buffer by name, or NULL. */
+static struct cmamem_buf *cmamem_buf_find_name(const char *name)
+{
+	struct cmamem_buf *buf;
+
+	lockdep_assert_held(&cmamem.lock);
+	hash_for_each_possible(cmamem.names, buf, name_node,
+			       cmamem_name_hash(name))
+		if (!strcmp(buf->name, name))
+			return buf;
+	return NULL;
+}
+
+/*
+ * vm_insert_pages() takes a reference on every page it maps, and drops it at
+ * munmap. CMA hands out pages with a reference each. When the DMA layer falls
+ * back to one high-order buddy allocation instead, only its first page has
+ * one, and mapping the others would free them on munmap. Such memory cannot
+ * be mapped with its struct pages, so cma_mem refuses it.
+ */
+static bool cmamem_pages_refcounted(struct sg_table *sgt)
+{
+	struct sg_page_iter it;
+
+	for_each_sgtable_page(sgt, &it, 0)
+		if (!page_count(sg_page_iter_page(&it)))
+			return false;
+	return true;
+}
+
+static void cmamem_dma_free(struct cmamem_buf *buf)
+{
+	struct device *dev = cmamem_device();
+
+	sg_free_table(&buf->sgt);
+	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
+		dma_free_pages(dev, buf->size, buf->page, buf->dma_addr,
+			       DMA_BIDIRECTIONAL);
+	else
+		dma_free_attrs(dev, buf->size, buf->vaddr, buf->dma_addr,
+			       buf->attrs);
+}
+
+/* Zero a CACHED buffer and write the zeroes back before anyone sees it. */
+static void cmamem_zero_cached(struct cmamem_buf *buf)
+{
+	unsigned long i;
+
+	for (i = 0; i < buf->nr_pages; i++) {
+		clear_highpage(nth_page(buf->page, i));
+		if (!(i % 1024))
+			cond_resched();
+	}
+	dma_sync_single_for_device(cmamem_device(), buf->dma_addr, buf->size,
+				   DMA_BIDIRECTIONAL);
+}
+
+static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
+{
+	struct device *dev = cmamem_device();
+	/* User space asks for any size; failing is its answer, not a splat. */
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	int ret;
+
+	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED) {
+		/* dma_alloc_pages() does not promise zeroed memory. */
+		buf->page = dma_alloc_pages(dev, buf->size, &buf->dma_addr,
+					    DMA_BIDIRECTIONAL, gfp);
+		if (!buf->page)
+			return -ENOMEM;
+		ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
+		if (ret)
+			goto err_free;
+		sg_set_page(buf->sgt.sgl, buf->page, buf->size, 0);
+	} else {
+		/* dma_alloc_attrs() zeroes. */
+		if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_WC)
+			buf->attrs = DMA_ATTR_WRITE_COMBINE;
+		buf->vaddr = dma_alloc_attrs(dev, buf->size, &buf->dma_addr,
+					     gfp, buf->attrs);
+		if (!buf->vaddr)
+			return -ENOMEM;
+		/*
+		 * The kernel address may be a remapping, so ask the DMA layer
+		 * for the pages rather than calling virt_to_page().
+		 */
+		ret = dma_get_sgtable_attrs(dev, &buf->sgt, buf->vaddr,
+					    buf->dma_addr, buf->size,
+					    buf->attrs);
+		if (ret)
+			goto err_free;
+	}
+
+	if ((align && !IS_ALIGNED(buf->dma_addr, align)) ||
+	    !cmamem_pages_refcounted(&buf->sgt)) {
+		ret = -ENOMEM;
+		goto err_free_sgt;
+	}
+
+	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
+		cmamem_zero_cached(buf);
+	return 0;
+
+err_free_sgt:
+	sg_free_table(&buf->sgt);
+err_free:
+	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
+		dma_free_pages(dev, buf->size, buf->page, buf->dma_addr,
+			       DMA_BIDIRECTIONAL);
+	else
+		dma_free_attrs(dev, buf->size, buf->vaddr, buf->dma_addr,
+			       buf->attrs);
+	return ret;
+}
+
+/*
+ * The one place that decides where a buffer's memory comes from. It sets the
+ * source in buf->flags.
+ */
+static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align)
+{
+	u32 want = buf->flags & (CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
+
+	buf->flags &= ~(CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
+	/* There is no preallocated pool yet: it never has room. */
+	if (want == CMA_MEM_FROM_POOL)
+		return -ENOMEM;
+	buf->flags |= CMA_MEM_FROM_CMA;
+	return cmamem_dma_alloc(buf, align);
+}
+
+static void cmamem_buf_free_mem(struct cmamem_buf *buf)
+{
+	cmamem_dma_free(buf);
+}
+
+/* Give @buf an id, an mmap offset range and a name, and a handle in @cf. */
+static int cmamem_buf_publish(struct cmamem_file *cf, struct cmamem_buf *buf,
+			      bool legacy)
+{
+	MA_STATE(mas, &cmamem.offsets, 0, 0);
+	unsigned long start;
+	int ret;
+
+	lockdep_assert_held(&cmamem.lock);
+
+	if (buf->name[0] && cmamem_buf_find_name(buf->name))
+		return -EEXIST;
+
+	ret = xa_alloc_cyclic(&cmamem.bufs, &buf->id, buf, CMAMEM_ID_LIMIT,
+			      &cmamem.next_id, GFP_KERNEL);
+	if (ret < 0)
+		return ret == -EBUSY ? -ENOSPC : ret;
+
+	/*
+	 * Lowest free range. mtree_alloc_range() would do this in one call,
+	 * but before 6.5 it mishandles an empty tree. cmamem.lock serializes
+	 * every writer, so the range stays free between the search and the
+	 * insertion.
+	 */
+	mtree_lock(&cmamem.offsets);
+	ret = mas_empty_area(&mas, CMAMEM_PGOFF_MIN, CMAMEM_PGOFF_MAX,
+			     buf->nr_pages);
+	start = mas.index;
+	mtree_unlock(&cmamem.offsets);
+	if (ret) {
+		ret = -ENOMEM;
+		goto err_id;
+	}
+	ret = mtree_insert_range(&cmamem.offsets, start,
+				 start + buf->nr_pages - 1, buf, GFP_KERNEL);
+	if (ret)
+		goto err_id;
+	buf->pgoff = start;
+
+	ret = xa_insert(&cf->handles, buf->id, buf, GFP_KERNEL);
+	if (ret)
+		goto err_offsets;
+	buf->handles = 1;
+
+	if (buf->name[0])
+		hash_add(cmamem.names, &buf->name_node,
+			 cmamem_name_hash(buf->name));
+	if (legacy)
+		cf->legacy = buf;
+	return 0;
+
+err_offsets:
+	mtree_erase(&cmamem.offsets, buf->pgoff);
+err_id:
+	xa_erase(&cmamem.bufs, buf->id);
+	return ret;
+}
+
+/* If nothing holds @buf any more, make it unreachable. */
+static void cmamem_buf_unpublish(struct cmamem_buf *buf)
+{
+	lockdep_assert_held(&cmamem.lock);
+
+	if (buf->dead || buf->handles || (buf->flags & CMA_MEM_PERSIST))
+		return;
+	buf->dead = true;
+	if (buf->name[0])
+		hash_del(&buf->name_node);
+	mtree_erase(&cmamem.offsets, buf->pgoff);
+}
+
+/* Drop @cf's handle to @buf; the caller then drops its reference. */
+static void cmamem_file_drop(struct cmamem_file *cf, struct cmamem_buf *buf)
+{
+	lockdep_assert_held(&cmamem.lock);
+
+	xa_erase(&cf->handles, buf->id);
+	if (cf->legacy == buf)
+		cf->legacy = NULL;
+	buf->handles--;
+}
+
+static void cmamem_buf_fill_info(struct cmamem_buf *buf,
+				 struct cma_mem_info *info)
+{
+	lockdep_assert_held(&cmamem.lock);
+
+	info->id = buf->id;
+	info->flags = buf->flags;
+	info->size = buf->size;
+	info->mmap_offset = (u64)buf->pgoff << PAGE_SHIFT;
+	/* A physical address is a way into memory: keep it to the trusted. */
+	info->dma_addr = capable(CAP_SYS_RAWIO) ? buf->dma_addr : 0;
+	info->uid = from_kuid_munged(current_user_ns(), buf->uid);
+	info->handles = buf->handles;
+	info->mappings = atomic_read(&buf->mappings);
+	info->exports = buf->exports;
+	info->reserved = 0;
+	memcpy(info->name, buf->name, sizeof(info->name));
+}
+
+static void cmamem_buf_release(struct kref *ref)
+{
+	struct cmamem_buf *buf = container_of(ref, struct cmamem_buf, ref);
+
+	/* kref_put_mutex() took the lock: no lookup can find @buf now. */
+	xa_erase(&cmamem.bufs, buf->id);
+	mutex_unlock(&cmamem.lock);
+
+	cmamem_buf_free_mem(buf);
+	cmamem_uncharge(buf->size);
+	kfree(buf);
+}
+
+void cmamem_buf_put(struct cmamem_buf *buf)
+{
+	kref_put_mutex(&buf->ref, cmamem_buf_release, &cmamem.lock);
+}
+
+/**
+ * cmamem_buf_alloc - make a buffer, with a handle to it in @cf
+ * @cf:		the file that gets the handle
+ * @req:	size, alignment, flags and name, their shape already checked
+ * @legacy:	make it @cf's legacy buffer, which mmap maps at offset 0
+ * @info:	filled in for the new buffer
+ *
+ * Return: 0, -EINVAL for an alignment that cannot be guaranteed, -ENOMEM,
+ * or -EEXIST for a name in use.
+ */
+int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
+		     bool legacy, struct cma_mem_info *info)
+{
+	struct cmamem_buf *buf;
+	size_t size;
+	int ret;
+
+	if (req->size > SIZE_MAX - PAGE_SIZE + 1)
+		return -EINVAL;
+	if (req->align > cmamem_max_align())
+		return -EINVAL;
+	size = max_t(size_t, PAGE_ALIGN(req->size), req->align);
+	/* Fail early, and before the page allocator can warn about it. */
+	if (size >> PAGE_SHIFT > totalram_pages())
+		return -ENOMEM;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	kref_init(&buf->ref); /* @cf's handle */
+	buf->flags = req->flags;
+	buf->size = size;
+	buf->nr_pages = size >> PAGE_SHIFT;
+	buf->uid = current_uid();
+	buf->pid = task_tgid_nr(current);
+	get_task_comm(buf->comm, current);
+	buf->created_ns = ktime_get_boottime_ns();
+	if (req->name)
+		strscpy_pad(buf->name, req->name, sizeof(buf->name));
+
+	/* Spare a long allocation doomed to fail; publishing checks again. */
+	if (buf->name[0]) {
+		mutex_lock(&cmamem.lock);
+		ret = cmamem_buf_find_name(buf->name) ? -EEXIST : 0;
+		mutex_unlock(&cmamem.lock);
+		if (ret)
+			goto err_free_buf;
+	}
+
+	ret = cmamem_charge(size);
+	if (ret)
+		goto err_free_buf;
+
+	ret = cmamem_buf_alloc_mem(buf, req->align);
+	if (ret)
+		goto err_uncharge;
+
+	mutex_lock(&cmamem.lock);
+	ret = cmamem_buf_publish(cf, buf, legacy);
+	if (ret) {
+		mutex_unlock(&cmamem.lock);
+		goto err_free_mem;
+	}
+	if (buf->flags & CMA_MEM_PERSIST)
+		kref_get(&buf->ref);
+	cmamem_buf_fill_info(buf, info);
+	mutex_unlock(&cmamem.lock);
+	return 0;
+
+err_free_mem:
+	cmamem_buf_free_mem(buf);
+err_uncharge:
+	cmamem_uncharge(size);
+err_free_buf:
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * cmamem_buf_free - drop @cf's handle to buffer @id, and its persistence
+ * @cf:		the caller's file
+ * @id:		the buffer
+ *
+ * Return: 0, -ENOENT for no such buffer, -EPERM for another user's, or
+ * -EBUSY if there was nothing to drop: a buffer that is not persistent
+ * and that @cf holds no handle to.
+ */
+int cmamem_buf_free(struct cmamem_file *cf, u32 id)
+{
+	struct cmamem_buf *buf;
+	int refs = 0;
+	int ret = 0;
+
+	mutex_lock(&cmamem.lock);
+	buf = cmamem_buf_find(id);
+	if (!buf) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (!cmamem_may_use(buf)) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	if (xa_load(&cf->handles, id)) {
+		cmamem_file_drop(cf, buf);
+		refs++;
+	}
+	if (buf->flags & CMA_MEM_PERSIST) {
+		buf->flags &= ~CMA_MEM_PERSIST;
+		refs++;
+	}
+	if (!refs) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	cmamem_buf_unpublish(buf);
+out_unlock:
+	mutex_unlock(&cmamem.lock);
+
+	/* Each reference dropped here is one this call owned. */
+	while (refs--)
+		cmamem_buf_put(buf);
+	return ret;
+}
+
+/**
+ * cmamem_buf_attach - give @cf a handle to a persistent buffer
+ * @cf:		the caller's file
+ * @info:	in: id, or 0 and a name; out: the buffer's info
+ *
+ * Attaching a buffer @cf already holds changes nothing.
+ *
+ * Return: 0, -ENOENT, -EPERM, or -EINVAL for a buffer that is not
+ * persistent.
+ */
+int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info)
+{
+	struct cmamem_buf *buf;
+	int ret = 0;
+
+	mutex_lock(&cmamem.lock);
+	if (info->id)
+		buf = cmamem_buf_find(info->id);
+	else
+		buf = cmamem_buf_find_name(info->name);
+	if (!buf) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (!cmamem_may_use(buf)) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	if (!(buf->flags & CMA_MEM_PERSIST)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (!xa_load(&cf->handles, buf->id)) {
+		ret = xa_insert(&cf->handles, buf->id, buf, GFP_KERNEL);
+		if (ret)
+			goto out_unlock;
+		buf->handles++;
+		kref_get(&buf->ref);
+	}
+	cmamem_buf_fill_info(buf, info);
+out_unlock:
+	mutex_unlock(&cmamem.lock);
+	return ret;
+}
+
+/**
+ * cmamem_buf_info - describe a buffer
+ * @info:	in: id; out: the buffer's info
+ *
+ * Return: 0, -ENOENT, or -EPERM for another user's buffer.
+ */
+int cmamem_buf_info(struct cma_mem_info *info)
+{
+	struct cmamem_buf *buf;
+	int ret = 0;
+
+	mutex_lock(&cmamem.lock);
+	buf = cmamem_buf_find(info->id);
+	if (!buf)
+		ret = -ENOENT;
+	else if (!cmamem_may_use(buf))
+		ret = -EPERM;
+	else
+		cmamem_buf_fill_info(buf, info);
+	mutex_unlock(&cmamem.lock);
+	return ret;
+}
+
+/**
+ * cmamem_buf_list - the caller's own reachable buffers, by increasing id
+ * @start:	the first id to consider
+ * @ids:	filled with up to @capacity ids
+ * @capacity:	entries @ids holds
+ * @count:	set to the entries filled
+ * @next:	set to the id to start the next call from, or 0 if none is left
+ *
+ * Return: 0.
+ */
+int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next)
+{
+	kuid_t uid = current_uid();
+	struct cmamem_buf *buf;
+	unsigned long id;
+	u32 n = 0;
+
+	*next = 0;
+	mutex_lock(&cmamem.lock);
+	xa_for_each_start(&cmamem.bufs, id, buf, start) {
+		if (buf->dead || !uid_eq(buf->uid, uid))
+			continue;
+		if (n == capacity) {
+			*next = id;
+			break;
+		}
+		ids[n++] = id;
+	}
+	mutex_unlock(&cmamem.lock);
+	*count = n;
+	return 0;
+}
+
+/**
+ * cmamem_buf_sync - cache maintenance on a range of a buffer
+ * @id:		the buffer
+ * @offset:	bytes into it
+ * @length:	bytes, or 0 for the rest of the buffer
+ * @dir:	CMA_MEM_SYNC_FOR_CPU or CMA_MEM_SYNC_FOR_DEVICE
+ *
+ * Only CACHED buffers need it; for the others the CPU mapping does not
+ * cache, and this only checks the arguments.
+ *
+ * Return: 0, -ENOENT, -EPERM, or -EINVAL for a range outside the buffer.
+ */
+int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir)
+{
+	struct device *dev = cmamem_device();
+	struct cmamem_buf *buf;
+	bool cached = false;
+	int ret = 0;
+
+	mutex_lock(&cmamem.lock);
+	buf = cmamem_buf_find(id);
+	if (!buf) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (!cmamem_may_use(buf)) {
+		ret = -EPERM;
+		goto out_unlock;
+	}
+	if (offset >= buf->size) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (!length)
+		length = buf->size - offset;
+	if (length > buf->size - offset) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	cached = cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED;
+	if (cached)
+		kref_get(&buf->ref);
+out_unlock:
+	mutex_unlock(&cmamem.lock);
+	if (!cached)
+		return ret;
+
+	/* Outside the lock: a big buffer can take a while. */
+	if (dir == CMA_MEM_SYNC_FOR_CPU)
+		dma_sync_single_for_cpu(dev, buf->dma_addr + offset, length,
+					DMA_BIDIRECTIONAL);
+	else
+		dma_sync_single_for_device(dev, buf->dma_addr + offset, length,
+					   DMA_BIDIRECTIONAL);
+	cmamem_buf_put(buf);
+	return 0;
+}
+
+/**
+ * cmamem_buf_get_mapping - the buffer an mmap of @cf asks for
+ * @cf:		the mapping's file
+ * @pgoff:	the mapping's page offset: 0 for @cf's legacy buffer, else
+ *		inside a buffer's range
+ * @npages:	the mapping's length in pages
+ * @first:	set to the buffer page the mapping starts at
+ *
+ * On success the caller owns a reference for the VMA, and the buffer counts
+ * it in its mappings.
+ *
+ * Return: the buffer, ERR_PTR(-EINVAL) for an offset that belongs to no
+ * buffer or a range past its end, or ERR_PTR(-EACCES) for a buffer @cf
+ * holds no handle to.
+ */
+struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
+					  unsigned long pgoff,
+					  unsigned long npages,
+					  unsigned long *first)
+{
+	struct cmamem_buf *buf;
+
+	mutex_lock(&cmamem.lock);
+	if (!pgoff) {
+		buf = cf->legacy;
+		*first = 0;
+	} else {
+		buf = mtree_load(&cmamem.offsets, pgoff);
+		if (buf)
+			*first = pgoff - buf->pgoff;
+	}
+	if (!buf || npages > buf->nr_pages - *first) {
+		buf = ERR_PTR(-EINVAL);
+		goto out_unlock;
+	}
+	if (!xa_load(&cf->handles, buf->id)) {
+		buf = ERR_PTR(-EACCES);
+		goto out_unlock;
+	}
+	kref_get(&buf->ref);
+	atomic_inc(&buf->mappings);
+out_unlock:
+	mutex_unlock(&cmamem.lock);
+	return buf;
+}
+
+/* Page @index of @buf, which must be inside it. */
+struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index)
+{
+	struct sg_page_iter it;
+
+	for_each_sgtable_page(&buf->sgt, &it, index)
+		return sg_page_iter_page(&it);
+	return NULL;
+}
+
+/* Drop every handle @cf holds. */
+void cmamem_file_release(struct cmamem_file *cf)
+{
+	struct cmamem_buf *buf;
+	unsigned long id;
+
+	/* One at a time: the puts must happen outside the lock. */
+	do {
+		id = 0;
+		mutex_lock(&cmamem.lock);
+		buf = xa_find(&cf->handles, &id, ULONG_MAX, XA_PRESENT);
+		if (buf) {
+			cmamem_file_drop(cf, buf);
+			cmamem_buf_unpublish(buf);
+		}
+		mutex_unlock(&cmamem.lock);
+		if (buf)
+			cmamem_buf_put(buf);
+	} while (buf);
+	xa_destroy(&cf->handles);
+}
+
+/*
+ * At module unload no file, mapping or export is left (each pins the
+ * module), so only persistent buffers remain: free them.
+ */
+void cmamem_buf_release_all(void)
+{
+	struct cmamem_buf *buf;
+	unsigned long id;
+
+	do {
+		mutex_lock(&cmamem.lock);
+		xa_for_each(&cmamem.bufs, id, buf)
+			if (buf->flags & CMA_MEM_PERSIST)
+				break;
+		if (buf) {
+			buf->flags &= ~CMA_MEM_PERSIST;
+			cmamem_buf_unpublish(buf);
+		}
+		mutex_unlock(&cmamem.lock);
+		if (buf)
+			cmamem_buf_put(buf);
+	} while (buf);
+	WARN_ON(!xa_empty(&cmamem.bufs));
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cma_mem buffers: one physically contiguous DMA allocation each.
+ */
+#ifndef _CMAMEM_BUFFER_H
+#define _CMAMEM_BUFFER_H
+
+#include <linux/atomic.h>
+#include <linux/dma-mapping.h>
+#include <linux/kref.h>
+#include <linux/sched.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/cma_mem.h>
+
+struct cmamem_file;
+
+/**
+ * struct cmamem_buf - one buffer
+ * @ref:	one reference per file handle, per VMA, for persistence, per
+ *		dma-buf export, and short-lived ones for ioctls in flight. The
+ *		memory goes back when the last one drops.
+ * @id:		the id, unique among buffers whose memory exists
+ * @flags:	cache mode, CMA_MEM_PERSIST while persistent, and the source
+ *		the memory came from. Under cmamem.lock.
+ * @dead:	no holders (handles, persistence) left: the buffer can no longer
+ *		be found by id, name or offset, but mappings and exports keep
+ *		its memory. Under cmamem.lock.
+ * @handles:	files holding a handle. Under cmamem.lock.
+ * @mappings:	VMAs mapping the buffer
+ * @exports:	live dma-bufs exported from the buffer. Under cmamem.lock.
+ * @size:	bytes, a multiple of PAGE_SIZE
+ * @nr_pages:	@size in pages
+ * @pgoff:	first mmap page offset; the buffer owns @nr_pages from there
+ * @vaddr:	kernel address of a WC or UNCACHED buffer
+ * @page:	first page of a CACHED buffer
+ * @dma_addr:	device address
+ * @attrs:	DMA attributes the memory was allocated with
+ * @sgt:	the pages, for mapping them into user space and into devices
+ * @uid:	the owner
+ * @pid:	the creating process
+ * @comm:	the creating process's name
+ * @created_ns:	creation time, boot-time clock
+ * @name_node:	in cmamem.names while named and reachable
+ * @name:	the name, zero-padded, or empty
+ */
+struct cmamem_buf {
+	struct kref ref;
+	u32 id;
+	u32 flags;
+	bool dead;
+	unsigned int handles;
+	atomic_t mappings;
+	unsigned int exports;
+	size_t size;
+	unsigned long nr_pages;
+	unsigned long pgoff;
+	void *vaddr;
+	struct page *page;
+	dma_addr_t dma_addr;
+	unsigned long attrs;
+	struct sg_table sgt;
+	kuid_t uid;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	u64 created_ns;
+	struct hlist_node name_node;
+	char name[CMA_MEM_NAME_LEN];
+};
+
+static inline u32 cmamem_buf_cache(const struct cmamem_buf *buf)
+{
+	return buf->flags & CMA_MEM_CACHE_MASK;
+}
+
+/**
+ * struct cmamem_alloc_req - what ALLOC asks for, its shape already checked
+ * @size:	bytes, not 0
+ * @align:	0 or a power of two
+ * @flags:	CMA_MEM_ALLOC_FLAGS, a valid combination
+ * @name:	a valid name, or NULL or empty for none
+ */
+struct cmamem_alloc_req {
+	u64 size;
+	u64 align;
+	u32 flags;
+	const char *name;
+};
+
+bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN]);
+
+int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
+		     bool legacy, struct cma_mem_info *info);
+int cmamem_buf_free(struct cmamem_file *cf, u32 id);
+int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info);
+int cmamem_buf_info(struct cma_mem_info *info);
+int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next);
+int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir);
+
+struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
+					  unsigned long pgoff,
+					  unsigned long npages,
+					  unsigned long *first);
+struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index);
+void cmamem_buf_put(struct cmamem_buf *buf);
+
+void cmamem_file_release(struct cmamem_file *cf);
+void cmamem_buf_release_all(void);
+
+#endif /* _CMAMEM_BUFFER_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cma_mem: the device and the per-file state, shared by the module's files.
+ */
+#ifndef _CMAMEM_H
+#define _CMAMEM_H
+
+#include <linux/fs.h>
+#include <linux/hashtable.h>
+#include <linux/maple_tree.h>
+#include <linux/miscdevice.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct cmamem_buf;
+
+/**
+ * struct cmamem_dev - the one cma_mem device
+ * @misc:	/dev/cma_mem; its this_device does the DMA allocations
+ * @ready:	the device's DMA mask is set: open() may succeed
+ * @lock:	guards everything below, the buffers' holder counts and every
+ *		file's handle table. Never held across a DMA allocation, which
+ *		may migrate pages for seconds, nor across copy_{to,from}_user()
+ *		or anything else that can take mmap_lock (mmap and vm_ops take
+ *		@lock under mmap_lock).
+ * @bufs:	id -> buffer, for every buffer whose memory exists, including
+ *		freed ones that are still mapped
+ * @next_id:	cursor for cyclic id allocation
+ * @names:	name -> buffer, for named buffers that are still reachable
+ * @offsets:	mmap page offset range -> buffer, for reachable buffers
+ * @nr_bufs:	buffers in @bufs
+ * @used_bytes:	bytes charged by those buffers and by allocations in flight
+ * @debugfs:	/sys/kernel/debug/cma_mem
+ */
+struct cmamem_dev {
+	struct miscdevice misc;
+	bool ready;
+	struct mutex lock; /* see above */
+	struct xarray bufs;
+	u32 next_id;
+	DECLARE_HASHTABLE(names, 8);
+	struct maple_tree offsets;
+	unsigned int nr_bufs;
+	u64 used_bytes;
+	struct dentry *debugfs;
+};
+
+extern struct cmamem_dev cmamem;
+
+static inline struct device *cmamem_device(void)
+{
+	return cmamem.misc.this_device;
+}
+
+/**
+ * struct cmamem_file - what one open file of /dev/cma_mem holds
+ * @handles:	id -> buffer; each entry holds a buffer reference and counts
+ *		in the buffer's handles. Under cmamem.lock.
+ * @legacy:	the buffer the last CMEM_ALLOCATE made, which mmap at offset
+ *		0 maps; one of @handles, or NULL. Under cmamem.lock.
+ */
+struct cmamem_file {
+	struct xarray handles;
+	struct cmamem_buf *legacy;
+};
+
+/* ioctl.c */
+long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* legacy.c */
+bool cmamem_is_legacy_ioctl(unsigned int cmd);
+long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg);
+
+/* mmap.c */
+int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* debugfs.c */
+void cmamem_debugfs_init(void);
+void cmamem_debugfs_exit(void);
+
+/* limits.c */
+extern const struct attribute_group *cmamem_groups[];
+int cmamem_charge(u64 bytes);
+void cmamem_uncharge(u64 bytes);
+
+#endif /* _CMAMEM_H */

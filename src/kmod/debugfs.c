@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem debugfs: /sys/kernel/debug/cma_mem/buffers, one header line and
+ * one line per buffer whose memory exists, streamed with a seq_file
+ * iterator over the id table so that a large table needs no large
+ * allocation.
+ */
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/timekeeping.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+
+static const char *const cmamem_cache_names[] = {
+	[CMA_MEM_CACHE_WC] = "wc",
+	[CMA_MEM_CACHE_UNCACHED] = "uncached",
+	[CMA_MEM_CACHE_CACHED] = "cached",
+};
+
+/*
+ * The position is the id to look at next; 0 is the header. cmamem.lock is
+ * held from start to stop, and seq_read() copies to user space only after
+ * stop.
+ */
+static void *cmamem_buffers_find(loff_t *pos)
+{
+	unsigned long id = *pos;
+	struct cmamem_buf *buf;
+
+	buf = xa_find(&cmamem.bufs, &id, U32_MAX, XA_PRESENT);
+	if (buf)
+		*pos = id;
+	return buf;
+}
+
+static void *cmamem_buffers_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&cmamem.lock);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos > U32_MAX)
+		return NULL;
+	return cmamem_buffers_find(pos);
+}
+
+static void *cmamem_buffers_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct cmamem_buf *buf = v;
+
+	if (v == SEQ_START_TOKEN)
+		*pos = 1;
+	else
+		*pos = (loff_t)buf->id + 1;
+	if (*pos > U32_MAX)
+		return NULL;
+	return cmamem_buffers_find(pos);
+}
+
+static void cmamem_buffers_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&cmamem.lock);
+}
+
+static int cmamem_buffers_show(struct seq_file *m, void *v)
+{
+	struct cmamem_buf *buf = v;
+	char comm[TASK_COMM_LEN];
+	unsigned int mappings;
+	const char *state;
+	u64 age_ms;
+	int i;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "id name size cache dma_addr uid pid comm age_ms ");
+		seq_puts(m, "refs handles mappings persist exports state\n");
+		return 0;
+	}
+
+	/* One word per column: a comm may hold spaces. */
+	for (i = 0; i < TASK_COMM_LEN && buf->comm[i]; i++)
+		comm[i] = isgraph(buf->comm[i]) ? buf->comm[i] : '_';
+	comm[i] = '\0';
+	mappings = atomic_read(&buf->mappings);
+	if (!buf->dead)
+		state = "live";
+	else if (mappings)
+		state = "freed-mapped";
+	else
+		state = "freed-exported";
+	age_ms = div_u64(ktime_get_boottime_ns() - buf->created_ns,
+			 NSEC_PER_MSEC);
+
+	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s\n",
+		   buf->id, buf->name[0] ? buf->name : "-", buf->size,
+		   cmamem_cache_names[cmamem_buf_cache(buf)], &buf->dma_addr,
+		   from_kuid(&init_user_ns, buf->uid), buf->pid, i ? comm : "-",
+		   age_ms, kref_read(&buf->ref), buf->handles, mappings,
+		   !!(buf->flags & CMA_MEM_PERSIST), buf->exports, state);
+	return 0;
+}
+
+static const struct seq_operations cmamem_buffers_sops = {
+	.start = cmamem_buffers_start,
+	.next = cmamem_buffers_next,
+	.stop = cmamem_buffers_stop,
+	.show = cmamem_buffers_show,
+};
+DEFINE_SEQ_ATTRIBUTE(cmamem_buffers);
+
+void cmamem_debugfs_init(void)
+{
+	/* debugfs is a debugging aid: the driver works without it. */
+	cmamem.debugfs = debugfs_create_dir("cma_mem", NULL);
+	debugfs_create_file("buffers", 0400, cmamem.debugfs, NULL,
+			    &cmamem_buffers_fops);
+}
+
+void cmamem_debugfs_exit(void)
+{
+	debugfs_remove_recursive(cmamem.debugfs);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem ioctls: copy the argument in, check its shape (sizes, flags,
+ * reserved fields), call buffer.c, copy the result out. What a request means
+ * (ownership, whether a buffer exists) is buffer.c's business.
+ */
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+
+/* LIST gathers ids in a kernel array: at most this many per call. */
+#define CMAMEM_LIST_MAX 1024
+
+static bool cmamem_name_empty(const char name[CMA_MEM_NAME_LEN])
+{
+	return !memchr_inv(name, 0, CMA_MEM_NAME_LEN);
+}
+
+static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_alloc *arg = data;
+	struct cmamem_alloc_req req = {
+		.size = arg->size,
+		.align = arg->align,
+		.flags = arg->flags,
+		.name = arg->name,
+	};
+	struct cma_mem_info info;
+	int ret;
+
+	if (!arg->size || arg->flags & ~CMA_MEM_ALLOC_FLAGS)
+		return -EINVAL;
+	if ((arg->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_MASK)
+		return -EINVAL;
+	if ((arg->flags & CMA_MEM_FROM_POOL) && (arg->flags & CMA_MEM_FROM_CMA))
+		return -EINVAL;
+	if (arg->align & (arg->align - 1))
+		return -EINVAL;
+	if (!cmamem_name_valid(arg->name))
+		return -EINVAL;
+
+	ret = cmamem_buf_alloc(cf, &req, false, &info);
+	if (ret)
+		return ret;
+	arg->id = info.id;
+	arg->size = info.size;
+	arg->mmap_offset = info.mmap_offset;
+	arg->dma_addr = info.dma_addr;
+	return 0;
+}
+
+/* ALLOC succeeded but its answer cannot reach user space: undo it. */
+static void cmamem_ioc_alloc_undo(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_alloc *arg = data;
+
+	cmamem_buf_free(cf, arg->id);
+}
+
+static int cmamem_ioc_free(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_free *arg = data;
+
+	if (arg->flags)
+		return -EINVAL;
+	return cmamem_buf_free(cf, arg->id);
+}
+
+static int cmamem_ioc_attach(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_info *arg = data;
+
+	if (arg->reserved)
+		return -EINVAL;
+	/* By id, or by name: exactly one of them. */
+	if (!arg->id == cmamem_name_empty(arg->name))
+		return -EINVAL;
+	if (!arg->id && !cmamem_name_valid(arg->name))
+		return -EINVAL;
+	return cmamem_buf_attach(cf, arg);
+}
+
+static int cmamem_ioc_info(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_info *arg = data;
+
+	if (arg->reserved)
+		return -EINVAL;
+	return cmamem_buf_info(arg);
+}
+
+static int cmamem_ioc_list(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_list *arg = data;
+	u32 capacity = min_t(u32, arg->capacity, CMAMEM_LIST_MAX);
+	u32 *ids = NULL;
+	int ret;
+
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	if (capacity) {
+		ids = kmalloc_array(capacity, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
+			return -ENOMEM;
+	}
+	ret = cmamem_buf_list(arg->start, ids, capacity, &arg->count,
+			      &arg->next);
+	/* Copied after buffer.c let go of its lock: this may fault. */
+	if (!ret && arg->count &&
+	    copy_to_user(u64_to_user_ptr(arg->ids), ids,
+			 array_size(arg->count, sizeof(*ids))))
+		ret = -EFAULT;
+	kfree(ids);
+	return ret;
+}
+
+static int cmamem_ioc_sync(struct cmamem_file *cf, void *data)
+{
+	struct cma_mem_sync *arg = data;
+
+	if (arg->flags != CMA_MEM_SYNC_FOR_CPU &&
+	    arg->flags != CMA_MEM_SYNC_FOR_DEVICE)
+		return -EINVAL;
+	return cmamem_buf_sync(arg->id, arg->offset, arg->length, arg->flags);
+}
+
+static int cmamem_ioc_export(struct cmamem_file *cf, void *data)
+{
+	return -EOPNOTSUPP;
+}
+
+struct cmamem_ioctl_desc {
+	unsigned int cmd;
+	int (*handler)(struct cmamem_file *cf, void *data);
+	/* Called if the result cannot be copied out. */
+	void (*undo)(struct cmamem_file *cf, void *data);
+};
+
+/* Indexed by _IOC_NR(). */
+static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
+	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo },
+	{ CMA_MEM_IOC_FREE, cmamem_ioc_free },
+	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach },
+	{ CMA_MEM_IOC_INFO, cmamem_ioc_info },
+	{ CMA_MEM_IOC_LIST, cmamem_ioc_list },
+	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync },
+	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export },
+};
+
+/* The largest argument of all, for the on-stack copy. */
+union cmamem_ioctl_arg {
+	struct cma_mem_alloc alloc;
+	struct cma_mem_info info;
+	struct cma_mem_free free;
+	struct cma_mem_list list;
+	struct cma_mem_sync sync;
+	struct cma_mem_export export;
+};
+
+long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	const struct cmamem_ioctl_desc *desc;
+	void __user *uarg = (void __user *)arg;
+	union cmamem_ioctl_arg karg;
+	size_t usize, ksize;
+	unsigned int nr;
+	int ret;
+
+	if (cmamem_is_legacy_ioctl(cmd))
+		return cmamem_legacy_ioctl(file, cmd, arg);
+
+	nr = _IOC_NR(cmd);
+	if (_IOC_TYPE(cmd) != CMA_MEM_IOC_MAGIC ||
+	    nr >= ARRAY_SIZE(cmamem_ioctls))
+		return -ENOTTY;
+	desc = &cmamem_ioctls[array_index_nospec(nr, ARRAY_SIZE(cmamem_ioctls))];
+	/* Any size, so that the ABI can grow; but the same direction. */
+	if (_IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+		return -ENOTTY;
+
+	/*
+	 * A shorter struct is zero-extended; a longer one must have zeroes
+	 * where this driver knows no fields.
+	 */
+	usize = _IOC_SIZE(cmd);
+	ksize = _IOC_SIZE(desc->cmd);
+	ret = copy_struct_from_user(&karg, ksize, uarg, usize);
+	if (ret)
+		return ret == -E2BIG ? -EINVAL : ret;
+
+	ret = desc->handler(file->private_data, &karg);
+	if (ret)
+		return ret;
+
+	if (copy_to_user(uarg, &karg, min(usize, ksize))) {
+		if (desc->undo)
+			desc->undo(file->private_data, &karg);
+		return -EFAULT;
+	}
+	return 0;
+}

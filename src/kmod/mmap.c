@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem mmap: the page offset selects a buffer (offset 0: the file's legacy
+ * buffer), and the whole range is mapped at mmap time with the buffer's own
+ * struct pages. There is no fault per page, and get_user_pages() works on
+ * the mapping, which a VM_PFNMAP mapping would refuse.
+ *
+ * Each VMA holds a buffer reference: the mmap call takes the first, and
+ * vm_ops open/close follow the VMA through fork, split and mremap, as
+ * drm_gem_mmap_obj() and drm_gem_vm_open() do.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+#include "compat.h"
+
+/* Pages handed to vm_insert_pages() per call: one page of pointers. */
+#define CMAMEM_INSERT_BATCH (PAGE_SIZE / sizeof(struct page *))
+
+static const struct vm_operations_struct cmamem_vm_ops;
+static const struct vm_operations_struct cmamem_legacy_vm_ops;
+
+static void cmamem_vm_open(struct vm_area_struct *vma)
+{
+	struct cmamem_buf *buf = vma->vm_private_data;
+
+	kref_get(&buf->ref);
+	atomic_inc(&buf->mappings);
+}
+
+static void cmamem_vm_close(struct vm_area_struct *vma)
+{
+	struct cmamem_buf *buf = vma->vm_private_data;
+
+	atomic_dec(&buf->mappings);
+	cmamem_buf_put(buf);
+}
+
+/*
+ * Every page is mapped at mmap time, but the core may zap them later
+ * (madvise(MADV_DONTNEED) is allowed on a VM_MIXEDMAP mapping): map the page
+ * again.
+ */
+static vm_fault_t cmamem_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct cmamem_buf *buf = vma->vm_private_data;
+	/* Mappings at offset 0 start at the legacy buffer's first page. */
+	unsigned long base = vma->vm_ops == &cmamem_legacy_vm_ops ? 0 :
+								    buf->pgoff;
+	unsigned long index = vmf->pgoff - base;
+
+	if (vmf->pgoff < base || index >= buf->nr_pages)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_page(vma, vmf->address, cmamem_buf_page(buf, index));
+}
+
+static const struct vm_operations_struct cmamem_vm_ops = {
+	.open = cmamem_vm_open,
+	.close = cmamem_vm_close,
+	.fault = cmamem_vm_fault,
+};
+
+static const struct vm_operations_struct cmamem_legacy_vm_ops = {
+	.open = cmamem_vm_open,
+	.close = cmamem_vm_close,
+	.fault = cmamem_vm_fault,
+};
+
+static pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot)
+{
+	switch (cmamem_buf_cache(buf)) {
+	case CMA_MEM_CACHE_WC:
+		return pgprot_writecombine(prot);
+	case CMA_MEM_CACHE_UNCACHED:
+		return pgprot_noncached(prot);
+	default:
+		return prot;
+	}
+}
+
+/* Map @buf's pages from @first on over the whole of @vma. */
+static int cmamem_insert_pages(struct vm_area_struct *vma,
+			       struct cmamem_buf *buf, unsigned long first)
+{
+	unsigned long addr = vma->vm_start;
+	unsigned long n = 0, left;
+	struct sg_page_iter it;
+	struct page **pages;
+	int ret = 0;
+
+	pages = kmalloc_array(CMAMEM_INSERT_BATCH, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+
+	for_each_sgtable_page(&buf->sgt, &it, first) {
+		if (addr + (n << PAGE_SHIFT) >= vma->vm_end)
+			break;
+		pages[n++] = sg_page_iter_page(&it);
+		if (n < CMAMEM_INSERT_BATCH)
+			continue;
+		left = n;
+		ret = vm_insert_pages(vma, addr, pages, &left);
+		if (ret)
+			goto out;
+		addr += n << PAGE_SHIFT;
+		n = 0;
+	}
+	if (n) {
+		left = n;
+		ret = vm_insert_pages(vma, addr, pages, &left);
+	}
+out:
+	kfree(pages);
+	return ret;
+}
+
+int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct cmamem_buf *buf;
+	unsigned long first;
+	int ret;
+
+	/* A private mapping would give copy-on-write copies, not the buffer. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	buf = cmamem_buf_get_mapping(file->private_data, vma->vm_pgoff,
+				     vma_pages(vma), &first);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	/*
+	 * Not VM_DONTCOPY: a forked child keeps the mapping, and vm_ops->open
+	 * counts it.
+	 */
+	cmamem_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = cmamem_pgprot(buf, vma->vm_page_prot);
+	vma->vm_private_data = buf;
+	vma->vm_ops = vma->vm_pgoff ? &cmamem_vm_ops : &cmamem_legacy_vm_ops;
+
+	ret = cmamem_insert_pages(vma, buf, first);
+	if (ret) {
+		/*
+		 * The core unmaps what was inserted, but does not call
+		 * vm_ops->close on a VMA whose mmap failed.
+		 */
+		atomic_dec(&buf->mappings);
+		cmamem_buf_put(buf);
+	}
+	return ret;
+}
