@@ -130,7 +130,7 @@ static void list_table_row(const struct cmamem_info *i)
 	printf("%6u %14llu %-8s %-6s %-7s %7u %8u %7u  %s\n", i->id,
 	       (unsigned long long)i->size, cache_name(i->flags),
 	       source_name(i->flags), (i->flags & CMAMEM_PERSIST) ? "yes" : "no",
-	       i->handles, i->mappings, i->exports, i->name);
+	       i->handles, i->mappings, i->exports, i->name[0] ? i->name : "-");
 }
 
 /* Ids one a line; --verbose: a table; --json: an array of info objects. */

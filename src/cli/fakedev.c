@@ -1,0 +1,492 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A test double for /dev/cma_mem, for host-side tests of the CLI and the
+ * library: an LD_PRELOAD shim that intercepts open, ioctl, mmap and close
+ * on one path and plays the driver's part of the uapi with files.
+ *
+ *   LD_PRELOAD=build/tests/libcmamem-fake.so \
+ *   CMAMEM_FAKE_DIR=/tmp/state CMAMEM_DEVICE=/fake/cma_mem cmamem alloc 8M
+ *
+ * Each buffer is two files in CMA_MEM_FAKE_DIR: ID.data (the bytes, which
+ * mmap maps shared, so a persistent buffer crosses commands as it does in
+ * the kernel) and ID.meta ("size flags uid name"). It models the errno
+ * conventions the CLI depends on (ENOENT, EPERM by uid in the meta file,
+ * EINVAL, EEXIST, EACCES for mmap without a handle, ENOTTY; EDQUOT with
+ * CMAMEM_FAKE_LIMIT=N buffers), not the memory:
+ * there is no DMA, no CMA, and no locking between processes.
+ * It is not the driver's specification; cma_mem(4) and the guest suites are.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/cma_mem.h>
+
+#define MAX_FILES	16
+#define MAX_HANDLES	64
+#define MAX_ID		4096
+/* Each buffer's mmap offsets start at id << OFF_SHIFT (a 64-bit host only). */
+#define OFF_SHIFT	32
+
+struct fake_file {
+	int fd;				/* -1: slot free */
+	unsigned int nhandles;
+	__u32 handles[MAX_HANDLES];
+};
+
+struct meta {
+	__u64 size;
+	__u32 flags;
+	__u32 uid;
+	char name[CMA_MEM_NAME_LEN];
+};
+
+static struct fake_file files[MAX_FILES];
+static int files_ready;
+
+static int (*real_open)(const char *, int, ...);
+static int (*real_close)(int);
+static int (*real_ioctl)(int, unsigned long, ...);
+static void *(*real_mmap)(void *, size_t, int, int, int, off_t);
+
+static void init(void)
+{
+	int i;
+
+	if (files_ready)
+		return;
+	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	real_ioctl = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+	real_mmap = (void *(*)(void *, size_t, int, int, int, off_t))
+		dlsym(RTLD_NEXT, "mmap");
+	for (i = 0; i < MAX_FILES; i++)
+		files[i].fd = -1;
+	files_ready = 1;
+}
+
+static const char *state_dir(void)
+{
+	const char *d = getenv("CMAMEM_FAKE_DIR");
+
+	return d && *d ? d : "/tmp/cmamem-fake";
+}
+
+static struct fake_file *file_of(int fd)
+{
+	int i;
+
+	init();
+	for (i = 0; fd >= 0 && i < MAX_FILES; i++)
+		if (files[i].fd == fd)
+			return &files[i];
+	return NULL;
+}
+
+static void path_of(char *buf, size_t len, __u32 id, const char *ext)
+{
+	snprintf(buf, len, "%s/%u.%s", state_dir(), id, ext);
+}
+
+static int meta_read(__u32 id, struct meta *m)
+{
+	char path[4096];
+	unsigned long long size;
+	unsigned int flags, uid;
+	FILE *f;
+	int n;
+
+	path_of(path, sizeof(path), id, "meta");
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	memset(m, 0, sizeof(*m));
+	n = fscanf(f, "%llu %u %u %31[^\n]", &size, &flags, &uid, m->name);
+	fclose(f);
+	if (n < 3)
+		return -EIO;
+	m->size = size;
+	m->flags = flags;
+	m->uid = uid;
+	if (!strcmp(m->name, "-"))
+		m->name[0] = '\0';
+	return 0;
+}
+
+static int meta_write(__u32 id, const struct meta *m)
+{
+	char path[4096];
+	FILE *f;
+
+	path_of(path, sizeof(path), id, "meta");
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%llu %u %u %s\n", (unsigned long long)m->size, m->flags,
+		m->uid, m->name[0] ? m->name : "-");
+	fclose(f);
+	return 0;
+}
+
+static void buf_remove(__u32 id)
+{
+	char path[4096];
+
+	path_of(path, sizeof(path), id, "meta");
+	unlink(path);
+	path_of(path, sizeof(path), id, "data");
+	unlink(path);
+}
+
+static int holds(const struct fake_file *f, __u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nhandles; i++)
+		if (f->handles[i] == id)
+			return 1;
+	return 0;
+}
+
+static int add_handle(struct fake_file *f, __u32 id)
+{
+	if (holds(f, id))
+		return 0;
+	if (f->nhandles == MAX_HANDLES)
+		return -ENOMEM;
+	f->handles[f->nhandles++] = id;
+	return 0;
+}
+
+static void drop_handle(struct fake_file *f, __u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nhandles; i++) {
+		if (f->handles[i] == id) {
+			f->handles[i] = f->handles[--f->nhandles];
+			return;
+		}
+	}
+}
+
+static int name_ok(const char *name)
+{
+	size_t i, len = strnlen(name, CMA_MEM_NAME_LEN);
+
+	if (len == CMA_MEM_NAME_LEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (name[i] < 0x20 || name[i] > 0x7e || name[i] == '/')
+			return 0;
+	return 1;
+}
+
+static __u32 find_name(const char *name)
+{
+	struct meta m;
+	__u32 id;
+
+	for (id = 1; id < MAX_ID; id++)
+		if (!meta_read(id, &m) && !strcmp(m.name, name))
+			return id;
+	return 0;
+}
+
+/* The owner check every by-id command makes. */
+static int lookup(__u32 id, struct meta *m)
+{
+	int ret = meta_read(id, m);
+
+	if (ret)
+		return ret;
+	/* Root passes as CAP_SYS_ADMIN only if asked, so tests as root see EPERM. */
+	if (m->uid != getuid() &&
+	    !(getuid() == 0 && getenv("CMAMEM_FAKE_ADMIN")))
+		return -EPERM;
+	return 0;
+}
+
+static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
+{
+	char path[4096];
+	struct meta m;
+	__u64 ps = (__u64)sysconf(_SC_PAGESIZE);
+	__u32 id, free_id = 0;
+	int fd, limit, n = 0;
+
+	if (!a->size || a->size > (1ULL << 32) ||
+	    (a->flags & ~CMA_MEM_ALLOC_FLAGS) ||
+	    (a->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_MASK ||
+	    ((a->flags & CMA_MEM_FROM_POOL) && (a->flags & CMA_MEM_FROM_CMA)) ||
+	    (a->align & (a->align - 1)) || !name_ok(a->name) || a->id ||
+	    a->mmap_offset || a->dma_addr)
+		return -EINVAL;
+	if (a->name[0] && find_name(a->name))
+		return -EEXIST;
+	/* CMAMEM_FAKE_LIMIT=N: a quota of N buffers, then EDQUOT. */
+	limit = getenv("CMAMEM_FAKE_LIMIT") ? atoi(getenv("CMAMEM_FAKE_LIMIT")) : -1;
+	for (id = 1; id < MAX_ID; id++) {
+		if (meta_read(id, &m) == -ENOENT) {
+			if (!free_id)
+				free_id = id;
+		} else {
+			n++;
+		}
+	}
+	if (limit >= 0 && n >= limit)
+		return -EDQUOT;
+	if (!free_id)
+		return -ENOSPC;
+	id = free_id;
+	memset(&m, 0, sizeof(m));
+	m.size = (a->size + ps - 1) & ~(ps - 1);
+	/* Report where it "came from", as INFO does. */
+	m.flags = a->flags | ((a->flags & CMA_MEM_FROM_POOL) ? 0 : CMA_MEM_FROM_CMA);
+	m.uid = getuid();
+	memcpy(m.name, a->name, sizeof(m.name));
+	path_of(path, sizeof(path), id, "data");
+	fd = real_open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)m.size)) {
+		real_close(fd);
+		return -ENOMEM;
+	}
+	real_close(fd);
+	if (meta_write(id, &m))
+		return -EIO;
+	a->size = m.size;
+	a->id = id;
+	a->mmap_offset = (__u64)id << OFF_SHIFT;
+	a->dma_addr = 0;
+	return add_handle(f, id);
+}
+
+static void to_info(__u32 id, const struct meta *m, struct cma_mem_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->id = id;
+	i->flags = m->flags;
+	i->size = m->size;
+	i->mmap_offset = (__u64)id << OFF_SHIFT;
+	i->uid = m->uid;
+	memcpy(i->name, m->name, sizeof(i->name));
+}
+
+static int do_info(struct fake_file *f, struct cma_mem_info *i, int attach)
+{
+	struct meta m;
+	__u32 id = i->id;
+	int ret;
+
+	if (i->reserved || i->flags)
+		return -EINVAL;
+	if (!id) {
+		if (!attach || !i->name[0] || !name_ok(i->name))
+			return -EINVAL;
+		id = find_name(i->name);
+		if (!id)
+			return -ENOENT;
+	}
+	ret = lookup(id, &m);
+	if (ret)
+		return ret;
+	if (attach) {
+		if (!(m.flags & CMA_MEM_PERSIST))
+			return -EINVAL;
+		ret = add_handle(f, id);
+		if (ret)
+			return ret;
+	}
+	to_info(id, &m, i);
+	i->handles = attach;
+	return 0;
+}
+
+static int do_free(struct fake_file *f, const struct cma_mem_free *fr)
+{
+	struct meta m;
+	int ret;
+
+	if (fr->flags)
+		return -EINVAL;
+	ret = lookup(fr->id, &m);
+	if (ret)
+		return ret;
+	if (!(m.flags & CMA_MEM_PERSIST) && !holds(f, fr->id))
+		return -EBUSY;
+	drop_handle(f, fr->id);
+	buf_remove(fr->id);
+	return 0;
+}
+
+static int do_list(struct cma_mem_list *l)
+{
+	__u32 *ids = (__u32 *)(unsigned long)l->ids;
+	struct meta m;
+	__u32 id;
+
+	if (l->flags || l->reserved)
+		return -EINVAL;
+	l->count = 0;
+	l->next = 0;
+	for (id = l->start ? l->start : 1; id < MAX_ID; id++) {
+		if (meta_read(id, &m) || m.uid != getuid())
+			continue;
+		if (l->count == l->capacity) {
+			l->next = id;
+			break;
+		}
+		ids[l->count++] = id;
+	}
+	return 0;
+}
+
+static int do_sync(const struct cma_mem_sync *s)
+{
+	struct meta m;
+	int ret;
+
+	if (s->flags != CMA_MEM_SYNC_FOR_CPU && s->flags != CMA_MEM_SYNC_FOR_DEVICE)
+		return -EINVAL;
+	ret = lookup(s->id, &m);
+	if (ret)
+		return ret;
+	if (s->offset >= m.size || s->length > m.size - s->offset)
+		return -EINVAL;
+	return 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+	const char *dev = getenv("CMAMEM_FAKE_DEVICE");
+	mode_t mode = 0;
+	int i, fd;
+
+	init();
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (!dev || strcmp(path, dev))
+		return real_open(path, flags, mode);
+	mkdir(state_dir(), 0700);
+	fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC));
+	for (i = 0; fd >= 0 && i < MAX_FILES; i++) {
+		if (files[i].fd < 0) {
+			files[i].fd = fd;
+			files[i].nhandles = 0;
+			return fd;
+		}
+	}
+	if (fd >= 0)
+		real_close(fd);
+	errno = EMFILE;
+	return -1;
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int close(int fd)
+{
+	struct fake_file *f = file_of(fd);
+
+	if (f) {
+		/* Non-persistent buffers die with their last (only) holder. */
+		unsigned int i;
+		struct meta m;
+
+		for (i = 0; i < f->nhandles; i++)
+			if (!meta_read(f->handles[i], &m) &&
+			    !(m.flags & CMA_MEM_PERSIST))
+				buf_remove(f->handles[i]);
+		f->fd = -1;
+	}
+	return real_close(fd);
+}
+
+int ioctl(int fd, unsigned long cmd, ...)
+{
+	struct fake_file *f = file_of(fd);
+	va_list ap;
+	void *arg;
+	int ret;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!f)
+		return real_ioctl(fd, cmd, arg);
+
+	switch (cmd) {
+	case CMA_MEM_IOC_ALLOC:
+		ret = do_alloc(f, arg);
+		break;
+	case CMA_MEM_IOC_FREE:
+		ret = do_free(f, arg);
+		break;
+	case CMA_MEM_IOC_ATTACH:
+		ret = do_info(f, arg, 1);
+		break;
+	case CMA_MEM_IOC_INFO:
+		ret = do_info(f, arg, 0);
+		break;
+	case CMA_MEM_IOC_LIST:
+		ret = do_list(arg);
+		break;
+	case CMA_MEM_IOC_SYNC:
+		ret = do_sync(arg);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	struct fake_file *f = file_of(fd);
+	__u32 id = (__u32)((__u64)off >> OFF_SHIFT);
+	__u64 in = (__u64)off & ((1ULL << OFF_SHIFT) - 1);
+	char path[4096];
+	struct meta m;
+	void *p;
+	int dfd;
+
+	if (!f)
+		return real_mmap(addr, len, prot, flags, fd, off);
+	if (meta_read(id, &m) || in >= m.size || len > m.size - in) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (!holds(f, id)) {
+		errno = EACCES;
+		return MAP_FAILED;
+	}
+	path_of(path, sizeof(path), id, "data");
+	dfd = real_open(path, O_RDWR | O_CLOEXEC);
+	if (dfd < 0)
+		return MAP_FAILED;
+	p = real_mmap(addr, len, prot, flags, dfd, (off_t)in);
+	real_close(dfd);
+	return p;
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+	__attribute__((alias("mmap")));

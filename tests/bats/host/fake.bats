@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# The CLI end to end on the host, against libcmamem-fake.so (src/cli/
+# fakedev.c), an LD_PRELOAD stand-in for /dev/cma_mem that keeps buffers as
+# files. It checks the CLI's side: persistence across commands, fill and
+# dump bytes, JSON, ranges, exit codes per errno. The driver's own behaviour
+# is the guest suites' job.
+
+load host_helper
+
+setup() {
+	host_setup
+	FAKE=$BUILD/tests/libcmamem-fake.so
+	[ -f "$FAKE" ] || skip "libcmamem-fake.so not built (make cli)"
+	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
+	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
+	export CMAMEM_DEVICE=/fake/cma_mem
+	T=$BATS_TEST_TMPDIR
+}
+
+# cmamem against the fake device.
+fk() {
+	LD_PRELOAD=$FAKE "$CMAMEM" "$@"
+}
+
+@test "a persistent buffer crosses commands: alloc, fill, dump, free" {
+	run --separate-stderr fk alloc 8M --name frame0
+	assert_success
+	assert_output 1
+	run -0 fk fill frame0 --counter
+	run -0 fk dump 1 --length 32
+	assert_output - <<-'EOT'
+	00000000  00 00 00 00 01 00 00 00  02 00 00 00 03 00 00 00  |................|
+	00000010  04 00 00 00 05 00 00 00  06 00 00 00 07 00 00 00  |................|
+	00000020
+	EOT
+	run -0 fk free frame0
+	run -0 fk list
+	assert_output ""
+}
+
+@test "a new buffer dumps as zeros, squeezed, like hexdump -C" {
+	run -0 fk alloc 64K
+	run -0 fk dump 1
+	assert_output - <<-'EOT'
+	00000000  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|
+	*
+	00010000
+	EOT
+}
+
+@test "dump is hexdump -C of the same bytes, whole and in ranges" {
+	fk alloc 1M > /dev/null
+	fk fill 1 --random --seed 5
+	fk fill 1 --pattern 0x41 --offset 4096 --length 8K
+	fk dump 1 --raw > "$T/raw"
+	[ "$(stat -c %s "$T/raw")" -eq 1048576 ]
+	diff <(fk dump 1) <(hexdump -C "$T/raw")
+	local r
+	for r in "0 16" "1 1" "4090 20000" "1048575 1" "12345 678"; do
+		set -- $r
+		diff <(fk dump 1 --offset "$1" --length "$2") <(hexdump -C -s "$1" -n "$2" "$T/raw")
+	done
+	diff <(fk dump 1 --offset 1000000) <(hexdump -C -s 1000000 "$T/raw")
+}
+
+@test "fill patterns land where the reference says" {
+	fk alloc 256K > /dev/null
+	local k
+	for k in "word 0xdeadbeef" "counter 0" "random 42" "byte 7"; do
+		set -- $k
+		case $1 in
+		word) fk fill 1 --word "$2" ;;
+		counter) fk fill 1 --counter ;;
+		random) fk fill 1 --random --seed "$2" ;;
+		byte) fk fill 1 --pattern "$2" ;;
+		esac
+		cmp <(fk dump 1 --raw) <("$CLI_UNIT" pattern $k 0 256K)
+	done
+	# A partial fill is the same bytes as that part of a whole one.
+	fk fill 1 --pattern 0
+	fk fill 1 --counter --offset 4099 --length 1001
+	cmp <(fk dump 1 --raw --offset 4099 --length 1001) <("$CLI_UNIT" pattern counter 0 4099 1001)
+	cmp <(fk dump 1 --raw --length 4099) <(head -c 4099 /dev/zero)
+}
+
+@test "fill --from FILE and --from - (stdin)" {
+	fk alloc 8K > /dev/null
+	head -c 5000 /dev/urandom > "$T/in"
+	run -0 fk fill 1 --from "$T/in"
+	cmp <(fk dump 1 --raw --length 5000) "$T/in"
+	# Shorter input fills only the start; the rest is untouched.
+	fk fill 1 --pattern 0xff
+	printf 'hello' | fk fill 1 --from - --offset 100
+	run -0 fk dump 1 --offset 96 --length 16
+	assert_output - <<-'EOT'
+	00000060  ff ff ff ff 68 65 6c 6c  6f ff ff ff ff ff ff ff  |....hello.......|
+	00000070
+	EOT
+	# More input than the range holds: exit 1, and says so.
+	run --separate-stderr fk fill 1 --from "$T/in" --length 4K
+	assert_failure 1
+	[[ $stderr == "cmamem: --from $T/in: more data than the 4096 bytes of the range" ]] || fail "$stderr"
+}
+
+@test "alloc --json and info --json have the documented keys" {
+	run -0 fk alloc 64K --json --name cam0 --cache cached
+	run -0 jq -r '[.id, .name, .size, .cache, .source, .mmap_offset >= 0, .dma_addr] | @tsv' <<<"$output"
+	assert_output "$(printf '1\tcam0\t65536\tcached\tcma\ttrue\t0')"
+	run -0 fk info cam0 --json
+	run -0 jq -r 'keys_unsorted | join(",")' <<<"$output"
+	assert_output "id,name,size,cache,persistent,source,mmap_offset,dma_addr,uid,handles,mappings,exports"
+	fk alloc 4K --from pool > /dev/null
+	run -0 fk info 2 --json
+	run -0 jq -r '[.name == null, .persistent, .source] | @tsv' <<<"$output"
+	assert_output "$(printf 'true\ttrue\tpool')"
+}
+
+@test "info prints key: value lines" {
+	fk alloc 5000 --name frame > /dev/null
+	run -0 fk info frame
+	assert_line "id: 1"
+	assert_line "name: frame"
+	assert_line "size: 8192"
+	assert_line "cache: wc"
+	assert_line "persistent: yes"
+	assert_line "source: cma"
+	assert_line --regexp '^mmap_offset: 0x[0-9a-f]+$'
+	assert_line "dma_addr: 0x0"
+	assert_line "handles: 0"
+	[ "${#lines[@]}" -eq 12 ]
+}
+
+@test "list: ids, a table with -v, JSON with --json" {
+	fk alloc 4K > /dev/null
+	fk alloc 8K --name b > /dev/null
+	fk alloc 12K > /dev/null
+	run -0 fk list
+	assert_output "$(printf '1\n2\n3')"
+	run -0 fk list -v
+	assert_line --index 0 --regexp '^ +ID +SIZE CACHE +SOURCE PERSIST HANDLES MAPPINGS EXPORTS  NAME$'
+	assert_line --index 2 --regexp '^ +2 +8192 wc +cma +yes +0 +0 +0  b$'
+	assert_line --index 3 --regexp '  -$'
+	run -0 fk list --json
+	run -0 jq -r 'map(.id) | join(" ")' <<<"$output"
+	assert_output "1 2 3"
+	fk free 1 && fk free 2 && fk free 3
+	run -0 fk list --json
+	assert_output "[]"
+}
+
+@test "exit 3: no such buffer, by id and by name, for every action" {
+	local a
+	for a in "free 9" "info 9" "dump 9" "fill 9 --counter" "sync 9 --for cpu" \
+		 "free nope" "info nope" "dump nope" "fill nope --counter" "sync nope --for cpu"; do
+		run --separate-stderr fk $a
+		assert_failure 3
+		[[ $stderr == "cmamem: buffer "*": No such file or directory" ]] || fail "$a: $stderr"
+	done
+}
+
+@test "exit 4: another user's buffer" {
+	fk alloc 4K > /dev/null
+	sed -i 's/^\([0-9]* [0-9]*\) [0-9]*/\1 12345/' "$CMAMEM_FAKE_DIR/1.meta"
+	run --separate-stderr fk info 1
+	assert_failure 4
+	[[ $stderr == "cmamem: buffer 1: Operation not permitted" ]] || fail "$stderr"
+	run -4 fk dump 1
+	run -4 fk free 1
+}
+
+@test "exit 5: a limit reached; exit 1: a name taken, a bad range from the kernel" {
+	CMAMEM_FAKE_LIMIT=1 fk alloc 4K > /dev/null
+	run --separate-stderr env CMAMEM_FAKE_LIMIT=1 LD_PRELOAD=$FAKE "$CMAMEM" alloc 4K
+	assert_failure 5
+	[[ $stderr == "cmamem: alloc 4K: Disk quota exceeded" ]] || fail "$stderr"
+	fk alloc 4K --name taken > /dev/null
+	run --separate-stderr fk alloc 4K --name taken
+	assert_failure 1
+	[[ $stderr == "cmamem: alloc: name 'taken': File exists" ]] || fail "$stderr"
+}
+
+@test "ranges past the end are usage errors, found once the size is known" {
+	fk alloc 4K > /dev/null
+	run --separate-stderr fk dump 1 --offset 4K
+	assert_failure 2
+	[[ $stderr == "cmamem: --offset 4096 is past the end of buffer 1 (4096 bytes)" ]] || fail "$stderr"
+	run -2 fk fill 1 --counter --offset 4000 --length 97
+	run -2 fk sync 1 --for cpu --length 8K
+	run -0 fk fill 1 --counter --offset 4000 --length 96
+	run -0 fk sync 1 --for device --offset 4095
+}
+
+@test "free removes the buffer named and no other" {
+	fk alloc 4K --name a > /dev/null
+	fk alloc 4K --name b > /dev/null
+	run -0 fk free a
+	run -0 fk list
+	assert_output 2
+	run -3 fk free a
+}
+
+@test "valgrind: alloc, fill, dump, list, info and free against the fake" {
+	command -v valgrind >/dev/null || skip "no valgrind"
+	run -0 env LD_PRELOAD=$FAKE valgrind -q --leak-check=full --error-exitcode=99 \
+		--errors-for-leak-kinds=definite,possible "$CMAMEM" alloc 64K --name v --json
+	local cmd
+	for cmd in "fill v --random --seed 3" "dump v --offset 5" "dump v --raw" \
+		   "list --json" "list -v" "info v" "sync v --for cpu" "free v"; do
+		run env LD_PRELOAD=$FAKE valgrind -q --leak-check=full --error-exitcode=99 \
+			--errors-for-leak-kinds=definite,possible "$CMAMEM" $cmd
+		[ "$status" -eq 0 ] || fail "$cmd: exit $status: $output"
+	done
+	run -3 env LD_PRELOAD=$FAKE valgrind -q --leak-check=full --error-exitcode=99 \
+		"$CMAMEM" info v
+}
