@@ -1,0 +1,135 @@
+# Shared setup for cmamem's device suites. Load it first in every suite:
+#
+#   load test_helper/common
+#   setup_file()    { common_setup_file; }
+#   teardown_file() { common_teardown_file; }
+#   setup()         { common_setup; }
+#   teardown()      { common_teardown; }
+#
+# Every command under test goes through target_run, which runs it here, or on
+# CMAMEM_TARGET=user@host[:port] over ssh (a board, or the guest of
+# `make check-ssh`). On a target the repository must be at the same path
+# (CMAMEM_TARGET_REPO overrides it), with the binaries built for it.
+#
+# Guards, so that no test can pass while the driver misbehaves:
+# - after each test, the number of live buffers is back to where the suite
+#   started (a leak fails the test that leaked);
+# - after the suite, CmaFree is back to its baseline, and the kernel log
+#   written during the suite has no WARNING, BUG, lockdep, KASAN or kmemleak
+#   report (tests/vm/check-dmesg).
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+CMAMEM_REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+: "${CMAMEM_TARGET_REPO:=$CMAMEM_REPO}"
+: "${CMAMEM_BIN:=$CMAMEM_TARGET_REPO/build/bin/cmamem}"
+: "${CMAMEM_TESTS:=$CMAMEM_TARGET_REPO/build/tests}"
+: "${CMAMEM_DEBUGFS:=/sys/kernel/debug/cma_mem}"
+: "${CMAMEM_DEV:=/dev/cma_mem}"
+export CMAMEM_REPO CMAMEM_TARGET_REPO CMAMEM_BIN CMAMEM_TESTS CMAMEM_DEBUGFS CMAMEM_DEV
+
+# target_run CMD [ARGS...]: run a command on the target, as root.
+target_run() {
+	if [ -z "${CMAMEM_TARGET:-}" ]; then
+		"$@"
+		return
+	fi
+	local host=${CMAMEM_TARGET%:*} port=22 q
+	[ "$host" = "$CMAMEM_TARGET" ] || port=${CMAMEM_TARGET##*:}
+	q=$(printf '%q ' "$@")
+	# shellcheck disable=SC2086
+	ssh -p "$port" ${CMAMEM_SSH_OPTS:-} "$host" -- "cd $(printf %q "$CMAMEM_TARGET_REPO") && $q" </dev/null
+}
+
+# target_sh 'SCRIPT': a shell snippet on the target (pipes, redirections).
+target_sh() {
+	target_run bash -c "$1"
+}
+
+# as_user UID CMD [ARGS...]: run a command on the target as another uid,
+# with no capabilities and no supplementary groups.
+as_user() {
+	local uid=$1
+	shift
+	target_run setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
+# run_cmamem EXPECTED_STATUS ARGS...: run the CLI on the target and fail,
+# showing its output, unless it exits with EXPECTED_STATUS. Leaves $status,
+# $output and $lines as `run` does.
+run_cmamem() {
+	local want=$1
+	shift
+	run target_run "$CMAMEM_BIN" "$@"
+	if [ "$status" -ne "$want" ]; then
+		echo "cmamem $*: exit status $status, expected $want" >&2
+		echo "output: $output" >&2
+		return 1
+	fi
+}
+
+# run_helper EXPECTED_STATUS PROGRAM ARGS...: the same for a test program
+# from tests/c.
+run_helper() {
+	local want=$1 prog=$2
+	shift 2
+	run target_run "$CMAMEM_TESTS/$prog" "$@"
+	if [ "$status" -ne "$want" ]; then
+		echo "$prog $*: exit status $status, expected $want" >&2
+		echo "output: $output" >&2
+		return 1
+	fi
+}
+
+# The number of live buffers: lines of the debugfs table after its header.
+buffer_count() {
+	target_sh "tail -n +2 $CMAMEM_DEBUGFS/buffers | wc -l"
+}
+
+cma_free_kb() {
+	target_sh "awk '/^CmaFree:/ { print \$2 }' /proc/meminfo"
+}
+
+# Memory that is back with CMA is free only once the buffer's last reference
+# is gone; nothing in the driver defers that, so no waiting is needed here.
+common_setup_file() {
+	target_run test -c "$CMAMEM_DEV"
+	BATS_SUITE_MARK="cmamem-test: begin $(basename "$BATS_TEST_FILENAME") $$-$RANDOM"
+	target_sh "echo '$BATS_SUITE_MARK' >/dev/kmsg"
+	CMAMEM_BASE_BUFFERS=$(buffer_count)
+	CMAMEM_BASE_CMAFREE=$(cma_free_kb)
+	export BATS_SUITE_MARK CMAMEM_BASE_BUFFERS CMAMEM_BASE_CMAFREE
+}
+
+common_teardown_file() {
+	local now_free now_buffers
+	now_buffers=$(buffer_count)
+	now_free=$(cma_free_kb)
+	kernel_log_clean
+	[ "$now_buffers" -eq "$CMAMEM_BASE_BUFFERS" ] ||
+		fail "suite leaked buffers: $now_buffers live, $CMAMEM_BASE_BUFFERS at start"
+	[ "$now_free" -eq "$CMAMEM_BASE_CMAFREE" ] ||
+		fail "CmaFree is $now_free kB after the suite, $CMAMEM_BASE_CMAFREE kB before"
+}
+
+common_setup() {
+	:
+}
+
+common_teardown() {
+	local now
+	now=$(buffer_count)
+	[ "$now" -eq "$CMAMEM_BASE_BUFFERS" ] ||
+		fail "leak check: $now buffers live after the test, $CMAMEM_BASE_BUFFERS before"
+}
+
+# The kernel log since this suite began must be free of reports.
+kernel_log_clean() {
+	local log
+	log=$(mktemp "$BATS_FILE_TMPDIR/dmesg.XXXXXX")
+	target_sh "dmesg" | sed -n "/$BATS_SUITE_MARK/,\$p" >"$log"
+	[ -s "$log" ] || fail "the kernel log lost this suite's start mark"
+	"$CMAMEM_REPO/tests/vm/check-dmesg" "$log" ||
+		fail "the kernel reported problems during $(basename "$BATS_TEST_FILENAME")"
+}
