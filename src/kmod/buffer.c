@@ -151,6 +151,15 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 					    DMA_BIDIRECTIONAL, gfp);
 		if (!buf->page)
 			return -ENOMEM;
+		/*
+		 * Never true here, but before 6.4 dma-debug tracks this
+		 * allocation as a streaming mapping and warns at free time
+		 * unless it was checked.
+		 */
+		if (dma_mapping_error(dev, buf->dma_addr)) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
 		ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
 		if (ret)
 			goto err_free;
