@@ -30,7 +30,7 @@
 #include <linux/cma_mem.h>
 
 #define MAX_FILES	16
-#define MAX_HANDLES	64
+#define MAX_HANDLES	1024
 #define MAX_ID		4096
 /* Each buffer's mmap offsets start at id << OFF_SHIFT (a 64-bit host only). */
 #define OFF_SHIFT	32
