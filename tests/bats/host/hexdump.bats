@@ -85,3 +85,10 @@ same_as_hexdump() {
 	"$CLI_UNIT" hexdump "$T/big16" > /dev/null
 	[ $((SECONDS - start)) -lt 10 ] || fail "took $((SECONDS - start)) s"
 }
+
+@test "addresses past 4 GiB widen beyond 8 digits, as hexdump's do" {
+	truncate -s 5G "$T/sparse" || skip "no sparse files here"
+	printf 'across the 4G line' | dd of="$T/sparse" bs=1 seek=$((0xfffffff8)) conv=notrunc status=none
+	same_as_hexdump "$T/sparse" $((0xffffffd0)) 128
+	same_as_hexdump "$T/sparse" $((0x100000000)) 40
+}
