@@ -8,6 +8,8 @@
  * becomes unreachable; when the last reference goes, its memory goes back.
  * Between the two it is "freed, still mapped".
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/highmem.h>
@@ -16,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 
 #include "buffer.h"
 #include "cma_mem.h"
@@ -28,6 +31,9 @@
 #define CMAMEM_PGOFF_MIN 1UL
 #define CMAMEM_PGOFF_MAX \
 	((unsigned long)(min_t(u64, ULONG_MAX, S64_MAX) >> PAGE_SHIFT) - 1)
+
+/* How often to look again at buffers whose pages are held elsewhere. */
+#define CMAMEM_REAP_DELAY HZ
 
 /* Ids stay positive in an int, which is kinder to shells and printf. */
 #define CMAMEM_ID_LIMIT XA_LIMIT(1, INT_MAX)
@@ -95,18 +101,25 @@ static struct cmamem_buf *cmamem_buf_find_name(const char *name)
 }
 
 /*
- * vm_insert_pages() takes a reference on every page it maps, and drops it at
- * munmap. CMA hands out pages with a reference each. When the DMA layer falls
- * back to one high-order buddy allocation instead, only its first page has
- * one, and mapping the others would free them on munmap. Such memory cannot
- * be mapped with its struct pages, so cma_mem refuses it.
+ * Whether each of @buf's pages holds exactly one reference, the allocation's.
+ *
+ * At allocation: vm_insert_pages() takes a reference on every page it maps,
+ * and drops it at munmap. CMA hands out pages with a reference each. When
+ * the DMA layer falls back to one high-order buddy allocation instead, only
+ * its first page has one, and mapping the others would free them on munmap.
+ * Such memory cannot be mapped with its struct pages, so cma_mem refuses it.
+ *
+ * At release: a mapping's references are gone by the time its VMA closes,
+ * but get_user_pages() users can hold theirs for longer: a pipe that
+ * vmsplice() filled, O_DIRECT in flight. Giving such pages back to CMA would
+ * make it warn, and hand memory still in use to the next cma_alloc().
  */
-static bool cmamem_pages_refcounted(struct sg_table *sgt)
+static bool cmamem_pages_idle(struct cmamem_buf *buf)
 {
 	struct sg_page_iter it;
 
-	for_each_sgtable_page(sgt, &it, 0)
-		if (!page_count(sg_page_iter_page(&it)))
+	for_each_sgtable_page(&buf->sgt, &it, 0)
+		if (page_count(sg_page_iter_page(&it)) != 1)
 			return false;
 	return true;
 }
@@ -184,7 +197,7 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 	}
 
 	if ((align && !IS_ALIGNED(buf->dma_addr, align)) ||
-	    !cmamem_pages_refcounted(&buf->sgt)) {
+	    !cmamem_pages_idle(buf)) {
 		ret = -ENOMEM;
 		goto err_free_sgt;
 	}
@@ -327,17 +340,51 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 	memcpy(info->name, buf->name, sizeof(info->name));
 }
 
+static void cmamem_buf_destroy(struct cmamem_buf *buf)
+{
+	cmamem_buf_free_mem(buf);
+	cmamem_uncharge(buf->size);
+	kfree(buf);
+}
+
+/* Free the buffers whose pages have become idle; retry later for the rest. */
+static void cmamem_reap(struct work_struct *work)
+{
+	struct cmamem_buf *buf, *tmp;
+	LIST_HEAD(idle);
+	bool busy;
+
+	mutex_lock(&cmamem.lock);
+	list_for_each_entry_safe(buf, tmp, &cmamem.pinned, pinned_node) {
+		if (!cmamem_pages_idle(buf))
+			continue;
+		list_move(&buf->pinned_node, &idle);
+		xa_erase(&cmamem.bufs, buf->id);
+	}
+	busy = !list_empty(&cmamem.pinned);
+	mutex_unlock(&cmamem.lock);
+
+	list_for_each_entry_safe(buf, tmp, &idle, pinned_node)
+		cmamem_buf_destroy(buf);
+	if (busy)
+		schedule_delayed_work(&cmamem.reap, CMAMEM_REAP_DELAY);
+}
+
 static void cmamem_buf_release(struct kref *ref)
 {
 	struct cmamem_buf *buf = container_of(ref, struct cmamem_buf, ref);
 
 	/* kref_put_mutex() took the lock: no lookup can find @buf now. */
+	if (!cmamem_pages_idle(buf)) {
+		buf->pinned = true;
+		list_add_tail(&buf->pinned_node, &cmamem.pinned);
+		mutex_unlock(&cmamem.lock);
+		schedule_delayed_work(&cmamem.reap, CMAMEM_REAP_DELAY);
+		return;
+	}
 	xa_erase(&cmamem.bufs, buf->id);
 	mutex_unlock(&cmamem.lock);
-
-	cmamem_buf_free_mem(buf);
-	cmamem_uncharge(buf->size);
-	kfree(buf);
+	cmamem_buf_destroy(buf);
 }
 
 void cmamem_buf_put(struct cmamem_buf *buf)
@@ -709,11 +756,12 @@ void cmamem_file_release(struct cmamem_file *cf)
 
 /*
  * At module unload no file, mapping or export is left (each pins the
- * module), so only persistent buffers remain: free them.
+ * module), so only persistent buffers remain: free them. Buffers whose pages
+ * someone else still holds cannot be freed; they are left to their holders.
  */
 void cmamem_buf_release_all(void)
 {
-	struct cmamem_buf *buf;
+	struct cmamem_buf *buf, *tmp;
 	unsigned long id;
 
 	do {
@@ -729,5 +777,22 @@ void cmamem_buf_release_all(void)
 		if (buf)
 			cmamem_buf_put(buf);
 	} while (buf);
+
+	cancel_delayed_work_sync(&cmamem.reap);
+	cmamem_reap(&cmamem.reap.work);
+	cancel_delayed_work_sync(&cmamem.reap);
+	list_for_each_entry_safe(buf, tmp, &cmamem.pinned, pinned_node) {
+		pr_warn("leaving %zu bytes at %pad to their holders\n",
+			buf->size, &buf->dma_addr);
+		xa_erase(&cmamem.bufs, buf->id);
+		sg_free_table(&buf->sgt);
+		kfree(buf);
+	}
 	WARN_ON(!xa_empty(&cmamem.bufs));
+}
+
+void cmamem_buf_init(void)
+{
+	INIT_LIST_HEAD(&cmamem.pinned);
+	INIT_DELAYED_WORK(&cmamem.reap, cmamem_reap);
 }

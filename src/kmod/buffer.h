@@ -43,6 +43,9 @@ struct cmamem_file;
  * @comm:	the creating process's name
  * @created_ns:	creation time, boot-time clock
  * @name_node:	in cmamem.names while named and reachable
+ * @pinned:	the last reference is gone, but someone else still holds
+ *		the pages (see cmamem_pages_idle()). Under cmamem.lock.
+ * @pinned_node: in cmamem.pinned while @pinned
  * @name:	the name, zero-padded, or empty
  */
 struct cmamem_buf {
@@ -66,6 +69,8 @@ struct cmamem_buf {
 	char comm[TASK_COMM_LEN];
 	u64 created_ns;
 	struct hlist_node name_node;
+	bool pinned;
+	struct list_head pinned_node;
 	char name[CMA_MEM_NAME_LEN];
 };
 
@@ -106,6 +111,7 @@ struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index);
 void cmamem_buf_put(struct cmamem_buf *buf);
 
 void cmamem_file_release(struct cmamem_file *cf);
+void cmamem_buf_init(void);
 void cmamem_buf_release_all(void);
 
 #endif /* _CMAMEM_BUFFER_H */

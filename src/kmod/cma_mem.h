@@ -12,6 +12,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 struct cmamem_buf;
@@ -30,6 +31,8 @@ struct cmamem_buf;
  * @next_id:	cursor for cyclic id allocation
  * @names:	name -> buffer, for named buffers that are still reachable
  * @offsets:	mmap page offset range -> buffer, for reachable buffers
+ * @pinned:	released buffers whose pages are still held elsewhere
+ * @reap:	frees @pinned buffers once their pages are idle
  * @nr_bufs:	buffers in @bufs
  * @used_bytes:	bytes charged by those buffers and by allocations in flight
  * @debugfs:	/sys/kernel/debug/cma_mem
@@ -42,6 +45,8 @@ struct cmamem_dev {
 	u32 next_id;
 	DECLARE_HASHTABLE(names, 8);
 	struct maple_tree offsets;
+	struct list_head pinned;
+	struct delayed_work reap;
 	unsigned int nr_bufs;
 	u64 used_bytes;
 	struct dentry *debugfs;

@@ -85,6 +85,8 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	mappings = atomic_read(&buf->mappings);
 	if (!buf->dead)
 		state = "live";
+	else if (buf->pinned)
+		state = "freed-pinned";
 	else if (mappings)
 		state = "freed-mapped";
 	else

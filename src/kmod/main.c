@@ -75,6 +75,7 @@ static int __init cmamem_init(void)
 	xa_init_flags(&cmamem.bufs, XA_FLAGS_ALLOC1);
 	hash_init(cmamem.names);
 	mt_init_flags(&cmamem.offsets, MT_FLAGS_ALLOC_RANGE);
+	cmamem_buf_init();
 
 	cmamem.misc.minor = MISC_DYNAMIC_MINOR;
 	cmamem.misc.name = "cma_mem";

@@ -7,10 +7,13 @@
  *
  * Prints one line per failed check and exits 1 if any failed.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/cma_mem.h>
+/* Relative, so that it builds without -Iinclude/uapi. */
+#include "../../include/uapi/linux/cma_mem.h"
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -567,22 +570,21 @@ static void test_persist(void)
 
 static void test_list(int fd)
 {
-	uint32_t ids[8], got[64];
+	uint32_t ids[8] = { 0 }, got[20];
 	struct cma_mem_list l;
 	struct cma_mem_alloc a;
 	unsigned int n = 0, i;
-	int ret;
 
 	for (i = 0; i < 20; i++) {
 		CHECK(alloc(fd, 4096, 0, NULL, &a) == 0, "alloc");
-		if (i < 64)
-			got[i] = a.id;
+		got[i] = a.id;
 	}
 	memset(&l, 0, sizeof(l));
 	l.ids = (uintptr_t)ids;
 	l.capacity = 8;
 	do {
-		ret = xioctl(fd, CMA_MEM_IOC_LIST, &l);
+		int ret = xioctl(fd, CMA_MEM_IOC_LIST, &l);
+
 		CHECK(ret == 0, "list: %d", ret);
 		if (ret)
 			break;
@@ -620,7 +622,7 @@ static void test_gup(int fd)
 	struct cma_mem_alloc a;
 	unsigned char *p, buf[4096];
 	struct iovec iov;
-	int pfd[2];
+	int pfd[2], base, i;
 
 	CHECK(alloc(fd, 4096, CMA_MEM_CACHE_CACHED, NULL, &a) == 0, "alloc");
 	p = map(fd, 4096, a.mmap_offset);
@@ -635,10 +637,26 @@ static void test_gup(int fd)
 	CHECK(read(pfd[0], buf, sizeof(buf)) == 4096 &&
 		      all_bytes(buf, 4096, 0x3c),
 	      "spliced data");
+
+	/*
+	 * Pages still in a pipe after munmap and free: the memory must wait
+	 * for the pipe, not go back to CMA under it.
+	 */
+	base = nr_buffers();
+	memset(p, 0x3d, 4096);
+	CHECK(vmsplice(pfd[1], &iov, 1, 0) == 4096, "vmsplice 2: %m");
+	munmap(p, 4096);
+	CHECK(bfree(fd, a.id) == 0, "free");
+	CHECK(nr_buffers() == base, "held by the pipe: %d", nr_buffers());
+	CHECK(read(pfd[0], buf, sizeof(buf)) == 4096 &&
+		      all_bytes(buf, 4096, 0x3d),
+	      "spliced data after free");
 	close(pfd[0]);
 	close(pfd[1]);
-	munmap(p, 4096);
-	bfree(fd, a.id);
+	for (i = 0; i < 30 && nr_buffers() == base; i++)
+		usleep(100000);
+	CHECK(nr_buffers() == base - 1, "freed once the pipe let go: %d",
+	      nr_buffers());
 }
 
 /* The original driver's ABI. */
@@ -663,9 +681,12 @@ static void test_legacy(void)
 
 	memset(&ci, 0, sizeof(ci));
 	ci.name = "legacy";
+	ci.is_cache = 1; /* ignored: always write-combined */
 	ci.len = 10000;
+	ci.mem_base = 1;
 	CHECK(ioctl(fd, CMEM_ALLOCATE, &ci) == 0, "allocate: %m");
-	CHECK(ci.len == 12288 && ci.offset == 0 && ci.id && ci.phy_base,
+	CHECK(ci.len == 12288 && ci.offset == 0 && ci.id && ci.phy_base &&
+		      !ci.mem_base,
 	      "len %lu offset %lu id %lu phy %lx", ci.len, ci.offset, ci.id,
 	      ci.phy_base);
 	p = map(fd, ci.len, 0);
@@ -717,7 +738,7 @@ static void test_foreign(int rootfd)
 					  .flags = CMA_MEM_SYNC_FOR_CPU };
 		struct cma_mem_list l = { 0 };
 		struct cma_mem_alloc b;
-		uint32_t ids[4];
+		uint32_t ids[4] = { 0 };
 		int bad = 0, ret;
 
 		/* The fd was opened as root and stays usable. */
