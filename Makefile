@@ -56,7 +56,7 @@ check-host: lib cli tests-c
 	tests/check --host-only
 
 check-ssh: lib cli tests-c
-	tests/vm/check-ssh
+	tests/vm/check-ssh $(CMAMEM_SSH_SUITES)
 
 demo:
 	tests/deps
