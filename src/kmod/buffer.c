@@ -722,6 +722,44 @@ out_unlock:
 	return buf;
 }
 
+/**
+ * cmamem_buf_get_export - a reference to buffer @id for a dma-buf export
+ * @cf:		the caller's file, which must hold a handle to it
+ * @id:		the buffer
+ *
+ * The buffer counts the export until cmamem_buf_put_export().
+ *
+ * Return: the buffer, ERR_PTR(-ENOENT), ERR_PTR(-EPERM) for another user's
+ * buffer, or ERR_PTR(-EACCES) for one @cf holds no handle to.
+ */
+struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id)
+{
+	struct cmamem_buf *buf;
+
+	mutex_lock(&cmamem.lock);
+	buf = cmamem_buf_find(id);
+	if (!buf)
+		buf = ERR_PTR(-ENOENT);
+	else if (!cmamem_may_use(buf))
+		buf = ERR_PTR(-EPERM);
+	else if (!xa_load(&cf->handles, id))
+		buf = ERR_PTR(-EACCES);
+	if (!IS_ERR(buf)) {
+		kref_get(&buf->ref);
+		buf->exports++;
+	}
+	mutex_unlock(&cmamem.lock);
+	return buf;
+}
+
+void cmamem_buf_put_export(struct cmamem_buf *buf)
+{
+	mutex_lock(&cmamem.lock);
+	buf->exports--;
+	mutex_unlock(&cmamem.lock);
+	cmamem_buf_put(buf);
+}
+
 /* Page @index of @buf, which must be inside it. */
 struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index)
 {

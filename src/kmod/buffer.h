@@ -107,6 +107,8 @@ struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
 					  unsigned long pgoff,
 					  unsigned long npages,
 					  unsigned long *first);
+struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id);
+void cmamem_buf_put_export(struct cmamem_buf *buf);
 struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index);
 void cmamem_buf_put(struct cmamem_buf *buf);
 

@@ -81,6 +81,11 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
+int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
+		    unsigned long first, bool from0);
+
+/* dmabuf.c */
+int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd);
 
 /* debugfs.c */
 void cmamem_debugfs_init(void);

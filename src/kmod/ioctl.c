@@ -131,7 +131,12 @@ static int cmamem_ioc_sync(struct cmamem_file *cf, void *data)
 
 static int cmamem_ioc_export(struct cmamem_file *cf, void *data)
 {
-	return -EOPNOTSUPP;
+	struct cma_mem_export *arg = data;
+
+	if (arg->reserved || arg->flags & ~(O_CLOEXEC | O_ACCMODE) ||
+	    (arg->flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	return cmamem_export(cf, arg->id, arg->flags, &arg->fd);
 }
 
 struct cmamem_ioctl_desc {

@@ -21,7 +21,7 @@
 #define CMAMEM_INSERT_BATCH (PAGE_SIZE / sizeof(struct page *))
 
 static const struct vm_operations_struct cmamem_vm_ops;
-static const struct vm_operations_struct cmamem_legacy_vm_ops;
+static const struct vm_operations_struct cmamem_vm_ops_from0;
 
 static void cmamem_vm_open(struct vm_area_struct *vma)
 {
@@ -48,9 +48,9 @@ static vm_fault_t cmamem_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct cmamem_buf *buf = vma->vm_private_data;
-	/* Mappings at offset 0 start at the legacy buffer's first page. */
-	unsigned long base = vma->vm_ops == &cmamem_legacy_vm_ops ? 0 :
-								    buf->pgoff;
+	/* Legacy and dma-buf mappings count pages from 0, not buf->pgoff. */
+	unsigned long base = vma->vm_ops == &cmamem_vm_ops_from0 ? 0 :
+								   buf->pgoff;
 	unsigned long index = vmf->pgoff - base;
 
 	if (vmf->pgoff < base || index >= buf->nr_pages)
@@ -64,7 +64,7 @@ static const struct vm_operations_struct cmamem_vm_ops = {
 	.fault = cmamem_vm_fault,
 };
 
-static const struct vm_operations_struct cmamem_legacy_vm_ops = {
+static const struct vm_operations_struct cmamem_vm_ops_from0 = {
 	.open = cmamem_vm_open,
 	.close = cmamem_vm_close,
 	.fault = cmamem_vm_fault,
@@ -118,20 +118,23 @@ out:
 	return ret;
 }
 
-int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
+/**
+ * cmamem_mmap_buf - map a buffer into a VMA
+ * @vma:	the VMA, which already holds a reference to @buf and is
+ *		counted in its mappings; on failure the caller drops both
+ * @buf:	the buffer
+ * @first:	the buffer page the VMA starts at
+ * @from0:	the VMA's page offsets count from the buffer's first page
+ *		(legacy and dma-buf mappings), not from buf->pgoff
+ *
+ * Return: 0 or -errno.
+ */
+int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
+		    unsigned long first, bool from0)
 {
-	struct cmamem_buf *buf;
-	unsigned long first;
-	int ret;
-
 	/* A private mapping would give copy-on-write copies, not the buffer. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-
-	buf = cmamem_buf_get_mapping(file->private_data, vma->vm_pgoff,
-				     vma_pages(vma), &first);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
 
 	/*
 	 * Not VM_DONTCOPY: a forked child keeps the mapping, and vm_ops->open
@@ -140,14 +143,31 @@ int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
 	cmamem_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = cmamem_pgprot(buf, vma->vm_page_prot);
 	vma->vm_private_data = buf;
-	vma->vm_ops = vma->vm_pgoff ? &cmamem_vm_ops : &cmamem_legacy_vm_ops;
+	vma->vm_ops = from0 ? &cmamem_vm_ops_from0 : &cmamem_vm_ops;
 
-	ret = cmamem_insert_pages(vma, buf, first);
+	/*
+	 * On failure the core unmaps what was inserted, but does not call
+	 * vm_ops->close on a VMA whose mmap failed.
+	 */
+	return cmamem_insert_pages(vma, buf, first);
+}
+
+int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct cmamem_buf *buf;
+	unsigned long first;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	buf = cmamem_buf_get_mapping(file->private_data, vma->vm_pgoff,
+				     vma_pages(vma), &first);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+
+	ret = cmamem_mmap_buf(vma, buf, first, !vma->vm_pgoff);
 	if (ret) {
-		/*
-		 * The core unmaps what was inserted, but does not call
-		 * vm_ops->close on a VMA whose mmap failed.
-		 */
 		atomic_dec(&buf->mappings);
 		cmamem_buf_put(buf);
 	}

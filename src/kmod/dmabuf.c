@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem dma-buf export: hands a buffer to other drivers as a dma-buf file
+ * descriptor. Each export holds a buffer reference, and the dma-buf core
+ * holds a module reference, until the dma-buf is released. Modelled on
+ * drivers/dma-buf/heaps/cma_heap.c.
+ */
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/fcntl.h>
+#include <linux/highmem.h>
+#include <linux/iosys-map.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+
+/**
+ * struct cmamem_export - one dma-buf made from a buffer
+ * @buf:	the buffer; the export holds a reference
+ * @lock:	guards @attachments, @vmap_cnt and @vaddr
+ * @attachments: the importers' struct cmamem_attachment
+ * @vmap_cnt:	users of @vaddr
+ * @vaddr:	kernel mapping of a CACHED buffer, while @vmap_cnt
+ */
+struct cmamem_export {
+	struct cmamem_buf *buf;
+	struct mutex lock; /* see above */
+	struct list_head attachments;
+	unsigned int vmap_cnt;
+	void *vaddr;
+};
+
+/**
+ * struct cmamem_attachment - one importing device
+ * @dev:	the device
+ * @table:	the buffer's pages, mapped for @dev while @mapped
+ * @node:	in the export's attachments
+ * @mapped:	@table is DMA-mapped
+ */
+struct cmamem_attachment {
+	struct device *dev;
+	struct sg_table table;
+	struct list_head node;
+	bool mapped;
+};
+
+static bool cmamem_export_cached(struct cmamem_export *exp)
+{
+	return cmamem_buf_cache(exp->buf) == CMA_MEM_CACHE_CACHED;
+}
+
+static int cmamem_dmabuf_attach(struct dma_buf *dmabuf,
+				struct dma_buf_attachment *attachment)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	struct sg_table *sgt = &exp->buf->sgt;
+	struct scatterlist *src, *dst;
+	struct cmamem_attachment *a;
+	unsigned int i;
+	int ret;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+
+	/* Each importer maps its own copy of the page list. */
+	ret = sg_alloc_table(&a->table, sgt->orig_nents, GFP_KERNEL);
+	if (ret) {
+		kfree(a);
+		return ret;
+	}
+	dst = a->table.sgl;
+	for_each_sgtable_sg(sgt, src, i) {
+		sg_set_page(dst, sg_page(src), src->length, src->offset);
+		dst = sg_next(dst);
+	}
+	a->dev = attachment->dev;
+	attachment->priv = a;
+
+	mutex_lock(&exp->lock);
+	list_add(&a->node, &exp->attachments);
+	mutex_unlock(&exp->lock);
+	return 0;
+}
+
+static void cmamem_dmabuf_detach(struct dma_buf *dmabuf,
+				 struct dma_buf_attachment *attachment)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	struct cmamem_attachment *a = attachment->priv;
+
+	mutex_lock(&exp->lock);
+	list_del(&a->node);
+	mutex_unlock(&exp->lock);
+	sg_free_table(&a->table);
+	kfree(a);
+}
+
+static struct sg_table *cmamem_dmabuf_map(struct dma_buf_attachment *attachment,
+					  enum dma_data_direction dir)
+{
+	struct cmamem_export *exp = attachment->dmabuf->priv;
+	struct cmamem_attachment *a = attachment->priv;
+	int ret;
+
+	/*
+	 * With CPU syncs even for WC and UNCACHED buffers: the importer may
+	 * need bounce buffers, which only a sync fills.
+	 */
+	ret = dma_map_sgtable(attachment->dev, &a->table, dir, 0);
+	if (ret)
+		return ERR_PTR(ret);
+	mutex_lock(&exp->lock);
+	a->mapped = true;
+	mutex_unlock(&exp->lock);
+	return &a->table;
+}
+
+static void cmamem_dmabuf_unmap(struct dma_buf_attachment *attachment,
+				struct sg_table *table,
+				enum dma_data_direction dir)
+{
+	struct cmamem_export *exp = attachment->dmabuf->priv;
+	struct cmamem_attachment *a = attachment->priv;
+
+	mutex_lock(&exp->lock);
+	a->mapped = false;
+	mutex_unlock(&exp->lock);
+	dma_unmap_sgtable(attachment->dev, table, dir, 0);
+}
+
+static int cmamem_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
+					  enum dma_data_direction dir)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	struct cmamem_buf *buf = exp->buf;
+	struct cmamem_attachment *a;
+
+	mutex_lock(&exp->lock);
+	if (cmamem_export_cached(exp)) {
+		/* The user mappings, and the kernel's linear mapping. */
+		dma_sync_single_for_cpu(cmamem_device(), buf->dma_addr,
+					buf->size, dir);
+		if (exp->vmap_cnt)
+			invalidate_kernel_vmap_range(exp->vaddr, buf->size);
+	}
+	list_for_each_entry(a, &exp->attachments, node)
+		if (a->mapped)
+			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+	mutex_unlock(&exp->lock);
+	return 0;
+}
+
+static int cmamem_dmabuf_end_cpu_access(struct dma_buf *dmabuf,
+					enum dma_data_direction dir)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	struct cmamem_buf *buf = exp->buf;
+	struct cmamem_attachment *a;
+
+	mutex_lock(&exp->lock);
+	if (cmamem_export_cached(exp)) {
+		if (exp->vmap_cnt)
+			flush_kernel_vmap_range(exp->vaddr, buf->size);
+		dma_sync_single_for_device(cmamem_device(), buf->dma_addr,
+					   buf->size, dir);
+	}
+	list_for_each_entry(a, &exp->attachments, node)
+		if (a->mapped)
+			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+	mutex_unlock(&exp->lock);
+	return 0;
+}
+
+static int cmamem_dmabuf_mmap(struct dma_buf *dmabuf,
+			      struct vm_area_struct *vma)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	struct cmamem_buf *buf = exp->buf;
+	int ret;
+
+	/* The dma-buf core checked the range against the buffer's size. */
+	kref_get(&buf->ref);
+	atomic_inc(&buf->mappings);
+	ret = cmamem_mmap_buf(vma, buf, vma->vm_pgoff, true);
+	if (ret) {
+		atomic_dec(&buf->mappings);
+		cmamem_buf_put(buf);
+	}
+	return ret;
+}
+
+/* A kernel mapping of a CACHED buffer's pages, which may be highmem. */
+static void *cmamem_vmap_pages(struct cmamem_buf *buf)
+{
+	struct sg_page_iter it;
+	struct page **pages;
+	unsigned long n = 0;
+	void *vaddr;
+
+	pages = kvmalloc_array(buf->nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for_each_sgtable_page(&buf->sgt, &it, 0)
+		pages[n++] = sg_page_iter_page(&it);
+	vaddr = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	kvfree(pages);
+	return vaddr;
+}
+
+static int cmamem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+	int ret = 0;
+
+	if (!cmamem_export_cached(exp)) {
+		/* The DMA API's own mapping, with the buffer's attributes. */
+		iosys_map_set_vaddr(map, exp->buf->vaddr);
+		return 0;
+	}
+
+	mutex_lock(&exp->lock);
+	if (!exp->vmap_cnt) {
+		exp->vaddr = cmamem_vmap_pages(exp->buf);
+		if (!exp->vaddr) {
+			ret = -ENOMEM;
+			goto out_unlock;
+		}
+	}
+	exp->vmap_cnt++;
+	iosys_map_set_vaddr(map, exp->vaddr);
+out_unlock:
+	mutex_unlock(&exp->lock);
+	return ret;
+}
+
+static void cmamem_dmabuf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+
+	if (!cmamem_export_cached(exp))
+		return;
+
+	mutex_lock(&exp->lock);
+	if (!--exp->vmap_cnt) {
+		vunmap(exp->vaddr);
+		exp->vaddr = NULL;
+	}
+	mutex_unlock(&exp->lock);
+	iosys_map_clear(map);
+}
+
+static void cmamem_dmabuf_release(struct dma_buf *dmabuf)
+{
+	struct cmamem_export *exp = dmabuf->priv;
+
+	cmamem_buf_put_export(exp->buf);
+	mutex_destroy(&exp->lock);
+	kfree(exp);
+}
+
+static const struct dma_buf_ops cmamem_dmabuf_ops = {
+	.attach = cmamem_dmabuf_attach,
+	.detach = cmamem_dmabuf_detach,
+	.map_dma_buf = cmamem_dmabuf_map,
+	.unmap_dma_buf = cmamem_dmabuf_unmap,
+	.begin_cpu_access = cmamem_dmabuf_begin_cpu_access,
+	.end_cpu_access = cmamem_dmabuf_end_cpu_access,
+	.mmap = cmamem_dmabuf_mmap,
+	.vmap = cmamem_dmabuf_vmap,
+	.vunmap = cmamem_dmabuf_vunmap,
+	.release = cmamem_dmabuf_release,
+};
+
+/**
+ * cmamem_export - a dma-buf file descriptor for a buffer
+ * @cf:		the caller's file, which must hold a handle to the buffer
+ * @id:		the buffer
+ * @flags:	O_CLOEXEC and the access mode, already checked
+ * @fd:		set to the new file descriptor
+ *
+ * Return: 0, -ENOENT, -EPERM, -EACCES (see cmamem_buf_get_export()),
+ * -ENOMEM, or the dma-buf core's errors.
+ */
+int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct cmamem_export *exp;
+	struct dma_buf *dmabuf;
+	char *name;
+	int ret;
+
+	exp = kzalloc(sizeof(*exp), GFP_KERNEL);
+	if (!exp)
+		return -ENOMEM;
+	mutex_init(&exp->lock);
+	INIT_LIST_HEAD(&exp->attachments);
+
+	exp->buf = cmamem_buf_get_export(cf, id);
+	if (IS_ERR(exp->buf)) {
+		ret = PTR_ERR(exp->buf);
+		goto err_free;
+	}
+
+	/* Shown in /sys/kernel/debug/dma_buf/bufinfo and fdinfo. */
+	if (exp->buf->name[0])
+		name = kstrdup(exp->buf->name, GFP_KERNEL);
+	else
+		name = kasprintf(GFP_KERNEL, "cma_mem-%u", exp->buf->id);
+	if (!name) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+
+	exp_info.exp_name = KBUILD_MODNAME;
+	exp_info.owner = THIS_MODULE;
+	exp_info.ops = &cmamem_dmabuf_ops;
+	exp_info.size = exp->buf->size;
+	exp_info.flags = flags;
+	exp_info.priv = exp;
+	dmabuf = dma_buf_export(&exp_info);
+	if (IS_ERR(dmabuf)) {
+		ret = PTR_ERR(dmabuf);
+		goto err_free_name;
+	}
+	spin_lock(&dmabuf->name_lock);
+	dmabuf->name = name;
+	spin_unlock(&dmabuf->name_lock);
+
+	ret = dma_buf_fd(dmabuf, flags);
+	if (ret < 0) {
+		/* Its release drops the buffer and frees @exp and @name. */
+		dma_buf_put(dmabuf);
+		return ret;
+	}
+	*fd = ret;
+	return 0;
+
+err_free_name:
+	kfree(name);
+err_put:
+	cmamem_buf_put_export(exp->buf);
+err_free:
+	mutex_destroy(&exp->lock);
+	kfree(exp);
+	return ret;
+}
+
+MODULE_IMPORT_NS(DMA_BUF);
