@@ -220,6 +220,12 @@ CMAMEM_EXPORT int cmamem_list(struct cmamem *dev, uint32_t **idsp,
 			ids = grown;
 			cap += LIST_PAGE;
 		}
+		/*
+		 * The kernel writes the ids through a pointer inside the
+		 * struct, which tools like valgrind cannot see: zero the page
+		 * so they do not flag the ids as uninitialised.
+		 */
+		memset(ids + count, 0, LIST_PAGE * sizeof(*ids));
 		memset(&req, 0, sizeof(req));
 		req.ids = (uintptr_t)(ids + count);
 		req.capacity = LIST_PAGE;
