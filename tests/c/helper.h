@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the device test helpers in tests/c (not the kmod-* ones): raw
+ * ioctls that return -errno, checks that count failures and say precisely
+ * what went wrong on stderr, the debugfs table and CmaFree, and a table of
+ * named subtests selected on the command line:
+ *
+ *   PROG SUBTEST [ARGS...]    run one subtest
+ *   PROG all                  run every subtest that takes no arguments
+ *   PROG --list               print the subtests
+ *
+ * Exit status: 0 when every check held, 1 when one failed (each failure is
+ * one line on stderr: "PROG SUBTEST: file:line: what: got X, expected Y"),
+ * 2 for a usage error or a setup step that failed (the device did not open).
+ */
+#ifndef CMAMEM_TESTS_HELPER_H
+#define CMAMEM_TESTS_HELPER_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef T_NO_UAPI
+#include "../../include/uapi/linux/cma_mem.h"
+#endif
+
+/* Each program uses some of what follows. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+
+static const char *t_prog = "test";
+static const char *t_sub = "-";
+static int t_failures;
+static long t_pg;
+
+#define DEBUGFS_BUFFERS "/sys/kernel/debug/cma_mem/buffers"
+
+static const char *t_errname(int e)
+{
+	static char buf[32];
+
+	if (e < 0)
+		e = -e;
+	switch (e) {
+	case 0: return "0 (success)";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EINTR: return "EINTR";
+	case EBADF: return "EBADF";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENODEV: return "ENODEV";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ENOTTY: return "ENOTTY";
+	case ERANGE: return "ERANGE";
+	case EAGAIN: return "EAGAIN";
+	case E2BIG: return "E2BIG";
+	case EOVERFLOW: return "EOVERFLOW";
+	case EDQUOT: return "EDQUOT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOSYS: return "ENOSYS";
+	}
+	snprintf(buf, sizeof(buf), "errno %d", e);
+	return buf;
+}
+
+static void t_vreport(const char *file, int line, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s %s: %s:%d: ", t_prog, t_sub, file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* A failed check: count it and say what happened. */
+static void __attribute__((format(printf, 3, 4)))
+t_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	t_failures++;
+	va_start(ap, fmt);
+	t_vreport(file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A step the rest of the subtest depends on failed: stop here. */
+static void __attribute__((format(printf, 3, 4), noreturn))
+t_die(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	t_vreport(file, line, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+#define FAIL(...) t_fail(__FILE__, __LINE__, __VA_ARGS__)
+#define DIE(...) t_die(__FILE__, __LINE__, __VA_ARGS__)
+
+/* EXPECT_ERR(call returning -errno or 0, wanted -errno or 0) */
+#define EXPECT_ERR(expr, want)                                              \
+	({                                                                  \
+		int _got = (expr), _want = (want);                          \
+		if (_got != _want)                                          \
+			FAIL("%s: got %s, expected %s", #expr,              \
+			     t_errname(_got), t_errname(_want));            \
+		_got == _want;                                              \
+	})
+
+/* REQUIRE_OK: a call that must succeed for the subtest to go on. */
+#define REQUIRE_OK(expr)                                                    \
+	do {                                                                \
+		int _got = (expr);                                          \
+		if (_got)                                                   \
+			DIE("%s: got %s, expected success", #expr,          \
+			    t_errname(_got));                               \
+	} while (0)
+
+#define EXPECT_EQ(a, b)                                                     \
+	({                                                                  \
+		unsigned long long _a = (a), _b = (b);                      \
+		if (_a != _b)                                               \
+			FAIL("%s is %llu (%#llx), expected %s = %llu (%#llx)", \
+			     #a, _a, _a, #b, _b, _b);                       \
+		_a == _b;                                                   \
+	})
+
+/* EXPECT_TRUE(cond, printf-style message saying what went wrong) */
+#define EXPECT_TRUE(cond, ...)                                              \
+	({                                                                  \
+		bool _c = (cond);                                           \
+		if (!_c)                                                    \
+			FAIL(__VA_ARGS__);                                  \
+		_c;                                                         \
+	})
+
+static int t_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static const char *t_device(void)
+{
+	const char *dev = getenv("CMAMEM_DEV");
+
+	return dev && *dev ? dev : "/dev/cma_mem";
+}
+
+static int t_open(void)
+{
+	int fd = open(t_device(), O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "%s %s: open %s: %s\n", t_prog, t_sub,
+			t_device(), strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+#ifndef T_NO_UAPI
+/* ALLOC with the given fields; -errno or 0. */
+static int t_alloc(int fd, uint64_t size, uint32_t flags, const char *name,
+		   struct cma_mem_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = size;
+	a->flags = flags;
+	if (name)
+		strncpy(a->name, name, sizeof(a->name));
+	return t_ioctl(fd, CMA_MEM_IOC_ALLOC, a);
+}
+
+/* ALLOC that must succeed. */
+#define ALLOC(fd, size, flags, name, a)                                     \
+	REQUIRE_OK(t_alloc((fd), (size), (flags), (name), (a)))
+
+static int t_info(int fd, uint32_t id, struct cma_mem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = id;
+	return t_ioctl(fd, CMA_MEM_IOC_INFO, info);
+}
+
+static int t_attach(int fd, uint32_t id, const char *name,
+		    struct cma_mem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = id;
+	if (name)
+		strncpy(info->name, name, sizeof(info->name));
+	return t_ioctl(fd, CMA_MEM_IOC_ATTACH, info);
+}
+
+static int t_free(int fd, uint32_t id)
+{
+	struct cma_mem_free f = { .id = id };
+
+	return t_ioctl(fd, CMA_MEM_IOC_FREE, &f);
+}
+
+static int t_sync(int fd, uint32_t id, uint32_t flags, uint64_t offset,
+		  uint64_t length)
+{
+	struct cma_mem_sync s = {
+		.id = id, .flags = flags, .offset = offset, .length = length,
+	};
+
+	return t_ioctl(fd, CMA_MEM_IOC_SYNC, &s);
+}
+
+/* The mappings count INFO reports, or -errno. */
+static long t_mappings(int fd, uint32_t id)
+{
+	struct cma_mem_info info;
+	int ret = t_info(fd, id, &info);
+
+	return ret ? ret : (long)info.mappings;
+}
+
+#endif /* T_NO_UAPI */
+
+/* mmap returning -errno, the address in *addr. */
+static int t_mmap(int fd, size_t len, int prot, int flags, uint64_t offset,
+		  void **addr)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, (off_t)offset);
+
+	if (p == MAP_FAILED) {
+		*addr = NULL;
+		return -errno;
+	}
+	*addr = p;
+	return 0;
+}
+
+#define MAP(fd, len, offset, addr)                                          \
+	REQUIRE_OK(t_mmap((fd), (len), PROT_READ | PROT_WRITE, MAP_SHARED,  \
+			  (offset), (void **)(addr)))
+
+/* Lines of the debugfs buffer table after its header, or -1. */
+static int t_debugfs_count(void)
+{
+	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
+	char line[512];
+	int n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Column @col (1-based; 0 for the last) of buffer @id's line in the debugfs
+ * table, copied into @out; "" when the id has no line.
+ */
+static void t_debugfs_field(uint32_t id, int col, char *out, size_t len)
+{
+	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
+	char line[512];
+
+	*out = '\0';
+	if (!f)
+		DIE("open %s: %s", DEBUGFS_BUFFERS, strerror(errno));
+	if (!fgets(line, sizeof(line), f))
+		DIE("%s has no header", DEBUGFS_BUFFERS);
+	while (fgets(line, sizeof(line), f)) {
+		char *word, *save = NULL, *found = NULL;
+		int i = 0;
+
+		if (strtoul(line, NULL, 10) != id)
+			continue;
+		for (word = strtok_r(line, " \n", &save); word;
+		     word = strtok_r(NULL, " \n", &save))
+			if (++i == col || !col)
+				found = word;
+		if (found && col >= 0 && (!col || i >= col)) {
+			if (strlen(found) >= len)
+				found[len - 1] = '\0';
+			strcpy(out, found);
+		}
+		break;
+	}
+	fclose(f);
+}
+
+/* The state column (the last) of buffer @id, "" when it has no line. */
+static void t_debugfs_state(uint32_t id, char *state, size_t len)
+{
+	t_debugfs_field(id, 0, state, len);
+}
+
+#define EXPECT_STATE(id, want)                                              \
+	do {                                                                \
+		char _s[64];                                                \
+		t_debugfs_state((id), _s, sizeof(_s));                      \
+		if (strcmp(_s, (want)))                                     \
+			FAIL("debugfs state of buffer %u is \"%s\", expected \"%s\"", \
+			     (unsigned int)(id), _s, (want));               \
+	} while (0)
+
+/* CmaFree from /proc/meminfo, in kB. */
+static long t_cma_free_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		DIE("open /proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CmaFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		DIE("no CmaFree in /proc/meminfo");
+	return kb;
+}
+
+/* Expected byte @i of a buffer filled by t_pattern(). */
+static inline uint64_t t_word(uint64_t seed, uint64_t i)
+{
+	return (i * 0x9e3779b97f4a7c15ULL) ^ seed;
+}
+
+static void t_pattern(void *p, size_t len, uint64_t seed)
+{
+	uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		w[i] = t_word(seed, i);
+}
+
+/* Offset of the first word that differs from t_pattern(seed), or -1. */
+static long t_check_pattern(const void *p, size_t len, uint64_t seed)
+{
+	const volatile uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != t_word(seed, i))
+			return (long)(i * 8);
+	return -1;
+}
+
+/* Offset of the first non-zero word, or -1. */
+static long t_check_zero(const void *p, size_t len)
+{
+	const volatile uint64_t *w = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i])
+			return (long)(i * 8);
+	return -1;
+}
+
+struct t_subtest {
+	const char *name;
+	void (*fn)(int argc, char **argv);
+	int nargs; /* arguments it needs; "all" runs those needing none */
+	const char *usage;
+};
+
+static int t_main(const struct t_subtest *tests, size_t n, int argc,
+		  char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+	size_t i;
+	int ran = 0;
+
+	t_prog = slash ? slash + 1 : argv[0];
+	t_pg = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s SUBTEST [ARGS...] | all | --list\n",
+			t_prog);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		for (i = 0; i < n; i++)
+			printf("%-22s %s\n", tests[i].name, tests[i].usage);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		bool all = !strcmp(argv[1], "all");
+
+		if (!all && strcmp(argv[1], tests[i].name))
+			continue;
+		if (all && tests[i].nargs)
+			continue;
+		if (!all && argc - 2 < tests[i].nargs) {
+			fprintf(stderr, "usage: %s %s %s\n", t_prog,
+				tests[i].name, tests[i].usage);
+			return 2;
+		}
+		t_sub = tests[i].name;
+		tests[i].fn(argc - 2, argv + 2);
+		ran++;
+	}
+	if (!ran) {
+		fprintf(stderr, "%s: no subtest '%s' (see --list)\n", t_prog,
+			argv[1]);
+		return 2;
+	}
+	if (t_failures)
+		fprintf(stderr, "%s: %d check(s) failed\n", t_prog, t_failures);
+	return t_failures ? 1 : 0;
+}
+
+#define T_MAIN(tests)                                                       \
+	int main(int argc, char **argv)                                     \
+	{                                                                   \
+		return t_main(tests, sizeof(tests) / sizeof(tests[0]),      \
+			      argc, argv);                                  \
+	}
+
+#endif /* CMAMEM_TESTS_HELPER_H */
