@@ -70,7 +70,7 @@ lint:
 	tests/lint
 
 bench:
-	@echo "bench: not yet (see issue 8)"
+	bench/run
 
 install: all
 	@echo "install: not yet (see issue 9)"

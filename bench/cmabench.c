@@ -1,0 +1,1256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmabench: cmamem against the dma-heap CMA heap and anonymous memory,
+ * measured side by side in one boot (issue 8). Runs inside the bench guest
+ * (bench/run boots it); prints CSV on stdout, notes on stderr.
+ *
+ *   cmabench [-r REPS] [-F FAMILIES] [-c CMAMEM_CLI] [-p] [-q]
+ *
+ * -r   repeats per case (at least 15, the default)
+ * -F   comma-separated subset of: life,live,tput,cli,big,pressure (default all)
+ * -c   the cmamem CLI for the fill/dump family (default build/bin/cmamem)
+ * -p   prefix CSV rows with '@' and metadata with '@#', so a host script can
+ *      pick them out of a console that also carries stderr
+ * -q   quick: fewer sizes and live counts, for a smoke test (not for numbers)
+ *
+ * CSV columns: family,backend,operation,size,param,unit,n,median,p90,max.
+ * Latencies are in microseconds. For bandwidths (MB/s, 10^6 bytes) and rates
+ * (allocs/s) the statistics are taken over the times, so median is the
+ * bandwidth of the median run, and p90 and max are the bandwidths of the
+ * p90 and the slowest run: the slow tail, as for latencies. A case that
+ * cannot run (no pool yet, no export, a failed allocation) has n = 0 and
+ * "n/a" in the three value columns.
+ *
+ * The clock is CLOCK_MONOTONIC, and the harness refuses to run unless the
+ * kernel's clocksource is the TSC: under TCG the fallback is jiffies, in
+ * 4 ms steps.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/dma-heap.h>
+
+#include "cmamem.h"
+
+#define KiB		1024UL
+#define MiB		(1024UL * KiB)
+#define MIN_REPS	15
+#define MAX_REPS	1000
+#define PG		4096UL
+#define CLOCKSOURCE	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
+
+enum backend { B_WC, B_UC, B_CACHED, B_POOL, B_HEAP, B_ANON, NBACKENDS };
+
+static const char *const backend_name[NBACKENDS] = {
+	[B_WC] = "cmamem-wc",
+	[B_UC] = "cmamem-uncached",
+	[B_CACHED] = "cmamem-cached",
+	[B_POOL] = "cmamem-pool",
+	[B_HEAP] = "heap",
+	[B_ANON] = "anon",
+};
+
+/* Explicit sources, so the cache-mode columns stay CMA once a pool exists. */
+static const uint32_t backend_flags[NBACKENDS] = {
+	[B_WC] = CMAMEM_CACHE_WC | CMAMEM_FROM_CMA,
+	[B_UC] = CMAMEM_CACHE_UNCACHED | CMAMEM_FROM_CMA,
+	[B_CACHED] = CMAMEM_CACHE_CACHED | CMAMEM_FROM_CMA,
+	[B_POOL] = CMAMEM_CACHE_WC | CMAMEM_FROM_POOL,
+};
+
+/* One buffer of any backend. */
+struct bbuf {
+	enum backend b;
+	size_t size;
+	struct cmamem_info info;
+	int fd;			/* the heap's dma-buf */
+	void *map;
+};
+
+/* The state of one run. */
+static struct {
+	struct cmamem *dev;
+	int heap_fd;
+	char heap_name[64];
+	uint64_t cma_base_pfn, cma_count;	/* 0 if debugfs does not say */
+	uint64_t cma_bytes;
+	int have_pool;
+	int have_export;
+	unsigned int reps;
+	int prefix;
+	int quick;
+	const char *cli;
+	unsigned char *src;	/* memcpy source, prefaulted */
+	size_t src_size;
+} g = { .heap_fd = -1, .reps = MIN_REPS, .cli = "build/bin/cmamem" };
+
+static volatile uint64_t sink;
+
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("cmabench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("cmabench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void meta(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void meta(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("%s%s=", g.prefix ? "@#" : "# ", key);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
+
+/* ---- statistics and CSV ---------------------------------------------- */
+
+enum unit { U_US, U_MBS, U_RATE };
+static const char *const unit_name[] = { "us", "MB/s", "allocs/s" };
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A sample set: times in ns, one per repeat that ran. */
+struct samples {
+	unsigned int n;
+	double t[MAX_REPS];
+};
+
+static void add(struct samples *s, uint64_t ns)
+{
+	if (s->n < MAX_REPS)
+		s->t[s->n++] = (double)ns;
+}
+
+/*
+ * One CSV row. @work is bytes for U_MBS, operations for U_RATE, unused for
+ * U_US. Sorts @s.
+ */
+static void emit(const char *family, const char *backend, const char *op,
+		 uint64_t size, uint64_t param, enum unit u, double work,
+		 struct samples *s)
+{
+	double v[3];
+	unsigned int i;
+
+	printf("%s%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s,%u", g.prefix ? "@" : "",
+	       family, backend, op, size, param, unit_name[u], s->n);
+	if (!s->n) {
+		printf(",n/a,n/a,n/a\n");
+		fflush(stdout);
+		return;
+	}
+	qsort(s->t, s->n, sizeof(s->t[0]), cmp_double);
+	v[0] = s->t[(s->n - 1) / 2];
+	/* nearest rank: the smallest value with 90 % of the samples at or below */
+	v[1] = s->t[(s->n * 9 + 9) / 10 - 1];
+	v[2] = s->t[s->n - 1];
+	for (i = 0; i < 3; i++) {
+		double x = v[i] > 0 ? v[i] : 1;
+
+		if (u == U_US)
+			printf(",%.1f", v[i] / 1000.0);
+		else if (u == U_MBS)
+			printf(",%.1f", work * 1000.0 / x);
+		else
+			printf(",%.1f", work * 1e9 / x);
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void emit_header(void)
+{
+	printf("%sfamily,backend,operation,size,param,unit,n,median,p90,max\n",
+	       g.prefix ? "@" : "");
+}
+
+/* ---- backends -------------------------------------------------------- */
+
+static int is_cmamem(enum backend b)
+{
+	return b == B_WC || b == B_UC || b == B_CACHED || b == B_POOL;
+}
+
+static int bb_alloc(struct bbuf *x, enum backend b, size_t size)
+{
+	memset(x, 0, sizeof(*x));
+	x->b = b;
+	x->size = size;
+	x->fd = -1;
+	if (b == B_ANON)
+		return 0;
+	if (b == B_HEAP) {
+		struct dma_heap_allocation_data d = {
+			.len = size,
+			.fd_flags = O_RDWR | O_CLOEXEC,
+		};
+
+		if (ioctl(g.heap_fd, DMA_HEAP_IOCTL_ALLOC, &d) < 0)
+			return -errno;
+		x->fd = (int)d.fd;
+		return 0;
+	}
+	return cmamem_alloc(g.dev, size, 0, backend_flags[b], NULL, &x->info);
+}
+
+static int bb_map(struct bbuf *x)
+{
+	void *p;
+
+	if (is_cmamem(x->b)) {
+		int ret = cmamem_map(g.dev, &x->info, 0, 0, PROT_READ | PROT_WRITE, &p);
+		if (ret)
+			return ret;
+	} else {
+		p = mmap(NULL, x->size, PROT_READ | PROT_WRITE,
+			 x->b == B_ANON ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED,
+			 x->fd, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+	}
+	x->map = p;
+	return 0;
+}
+
+static void bb_unmap(struct bbuf *x)
+{
+	if (x->map)
+		munmap(x->map, x->size);
+	x->map = NULL;
+}
+
+static int bb_free(struct bbuf *x)
+{
+	int ret = 0;
+
+	if (x->b == B_HEAP) {
+		if (x->fd >= 0 && close(x->fd))
+			ret = -errno;
+		x->fd = -1;
+	} else if (is_cmamem(x->b) && x->info.id) {
+		ret = cmamem_free(g.dev, x->info.id);
+		x->info.id = 0;
+	}
+	return ret;
+}
+
+static void touch_pages(void *p, size_t size)
+{
+	volatile unsigned char *c = p;
+	size_t off;
+
+	for (off = 0; off < size; off += PG)
+		c[off] = (unsigned char)(off >> 12);
+}
+
+static uint64_t sum64(const void *p, size_t size)
+{
+	const uint64_t *q = p;
+	uint64_t s = 0;
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*q); i++)
+		s += q[i];
+	return s;
+}
+
+/* ---- family "life": one buffer's whole life, per size --------------- */
+
+enum op { OP_ALLOC, OP_MMAP, OP_TOUCH, OP_AMT, OP_MEMSET, OP_MEMCPY, OP_READ,
+	  OP_EXPORT, OP_MUNMAP, OP_FREE, NOPS };
+
+static const char *const op_name[NOPS] = {
+	[OP_ALLOC] = "alloc",
+	[OP_MMAP] = "mmap",
+	[OP_TOUCH] = "touch",
+	[OP_AMT] = "alloc_mmap_touch",
+	[OP_MEMSET] = "memset",
+	[OP_MEMCPY] = "memcpy",
+	[OP_READ] = "read",
+	[OP_EXPORT] = "export",
+	[OP_MUNMAP] = "munmap",
+	[OP_FREE] = "free",
+};
+
+/* Repeat small copies so that each timed run moves at least this much. */
+#define BW_BYTES	(4 * MiB)
+
+/* Which backends can do an operation at all (anonymous memory has no alloc). */
+static int op_applies(enum backend b, enum op op)
+{
+	switch (op) {
+	case OP_ALLOC:
+	case OP_FREE:
+		return b != B_ANON;
+	case OP_EXPORT:
+		return is_cmamem(b) && g.have_export;
+	default:
+		return 1;
+	}
+}
+
+static int backend_present(enum backend b)
+{
+	if (b == B_POOL)
+		return g.have_pool;
+	if (b == B_HEAP)
+		return g.heap_fd >= 0;
+	return is_cmamem(b) ? g.dev != NULL : 1;
+}
+
+static struct samples life[NBACKENDS][NOPS];
+
+/* One life of one buffer: every operation timed once. */
+static int one_life(enum backend b, size_t size)
+{
+	struct samples *s = life[b];
+	unsigned int i, inner = size >= BW_BYTES ? 1 : (unsigned int)(BW_BYTES / size);
+	uint64_t t0, t1, t2, t3, amt;
+	struct bbuf x;
+	int ret;
+
+	t0 = now_ns();
+	ret = bb_alloc(&x, b, size);
+	t1 = now_ns();
+	if (ret)
+		return ret;
+	ret = bb_map(&x);
+	t2 = now_ns();
+	if (ret) {
+		bb_free(&x);
+		return ret;
+	}
+	touch_pages(x.map, size);
+	t3 = now_ns();
+	amt = t3 - t0;
+	if (op_applies(b, OP_ALLOC))
+		add(&s[OP_ALLOC], t1 - t0);
+	else
+		amt = t3 - t1;
+	add(&s[OP_MMAP], t2 - t1);
+	add(&s[OP_TOUCH], t3 - t2);
+	add(&s[OP_AMT], amt);
+
+	t0 = now_ns();
+	for (i = 0; i < inner; i++)
+		memset(x.map, (int)i + 1, size);
+	add(&s[OP_MEMSET], (now_ns() - t0) / inner);
+
+	t0 = now_ns();
+	for (i = 0; i < inner; i++)
+		memcpy(x.map, g.src, size);
+	add(&s[OP_MEMCPY], (now_ns() - t0) / inner);
+
+	t0 = now_ns();
+	for (i = 0; i < inner; i++)
+		sink += sum64(x.map, size);
+	add(&s[OP_READ], (now_ns() - t0) / inner);
+
+	if (op_applies(b, OP_EXPORT)) {
+		int fd;
+
+		t0 = now_ns();
+		ret = cmamem_export(g.dev, x.info.id, O_RDWR | O_CLOEXEC, &fd);
+		if (!ret)
+			close(fd);
+		t1 = now_ns();
+		if (!ret)
+			add(&s[OP_EXPORT], t1 - t0);
+	}
+
+	t0 = now_ns();
+	bb_unmap(&x);
+	t1 = now_ns();
+	ret = bb_free(&x);
+	t2 = now_ns();
+	add(&s[OP_MUNMAP], t1 - t0);
+	if (op_applies(b, OP_FREE) && !ret)
+		add(&s[OP_FREE], t2 - t1);
+	return ret;
+}
+
+static const size_t life_sizes[] = {
+	4 * KiB, 64 * KiB, 1 * MiB, 4 * MiB, 16 * MiB, 64 * MiB, 128 * MiB,
+};
+
+static void family_life(void)
+{
+	static const enum backend order[] = { B_WC, B_UC, B_CACHED, B_POOL, B_HEAP, B_ANON };
+	size_t si, bi;
+	unsigned int r, o;
+
+	for (si = 0; si < sizeof(life_sizes) / sizeof(life_sizes[0]); si++) {
+		size_t size = life_sizes[si];
+		int failed[NBACKENDS] = { 0 };
+		uint64_t t0 = now_ns();
+
+		if (g.quick && size != 64 * KiB && size != 16 * MiB)
+			continue;
+		memset(life, 0, sizeof(life));
+		/* Backends take turns within each repeat, so a noisy moment
+		 * on a shared host spreads over all of them. */
+		for (r = 0; r < g.reps; r++) {
+			for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
+				enum backend b = order[bi];
+				int ret;
+
+				if (!backend_present(b) || failed[b])
+					continue;
+				ret = one_life(b, size);
+				if (ret) {
+					note("%s %zu bytes: %s; no numbers for it at this size",
+					     backend_name[b], size, strerror(-ret));
+					failed[b] = 1;
+				}
+			}
+		}
+		for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
+			enum backend b = order[bi];
+
+			for (o = 0; o < NOPS; o++) {
+				enum unit u = U_US;
+
+				if (!op_applies(b, (enum op)o) && !(o == OP_EXPORT && b == B_HEAP))
+					continue;
+				if (o == OP_MEMSET || o == OP_MEMCPY || o == OP_READ)
+					u = U_MBS;
+				if (failed[b])
+					life[b][o].n = 0;
+				emit(op_name[o], backend_name[b], op_name[o], size, 0, u,
+				     (double)size, &life[b][o]);
+			}
+		}
+		note("life %zu KiB: %.1f s", size / KiB, (double)(now_ns() - t0) / 1e9);
+	}
+}
+
+/* ---- family "live": alloc and free with many buffers alive ---------- */
+
+static void family_live(void)
+{
+	static const enum backend order[] = { B_WC, B_POOL, B_HEAP };
+	static const unsigned int counts[] = { 1, 100, 1000, 10000 };
+	static const size_t sizes[] = { 4 * KiB, 8 * KiB };
+	unsigned int reps = g.reps < 31 ? 31 : g.reps;
+	size_t si, bi, ci;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
+			enum backend b = order[bi];
+			size_t size = sizes[si];
+			struct bbuf *fill = NULL;
+			unsigned int live = 0, r;
+			int broken = !backend_present(b);
+			uint64_t t0 = now_ns();
+
+			if (!broken) {
+				fill = calloc(10000, sizeof(*fill));
+				if (!fill)
+					die("out of memory");
+			}
+			for (ci = 0; ci < sizeof(counts) / sizeof(counts[0]); ci++) {
+				struct samples sa = { 0 }, sf = { 0 };
+				unsigned int want = counts[ci];
+
+				if (g.quick && want > 1000)
+					continue;
+				/* @want buffers live while the measured one is made. */
+				while (!broken && live + 1 < want) {
+					int ret = bb_alloc(&fill[live], b, size);
+
+					if (ret) {
+						note("live %s: filler %u of %zu bytes: %s",
+						     backend_name[b], live + 1, size, strerror(-ret));
+						broken = 1;
+						break;
+					}
+					live++;
+				}
+				for (r = 0; !broken && r < reps; r++) {
+					struct bbuf x;
+					uint64_t a, c, d;
+					int ret;
+
+					a = now_ns();
+					ret = bb_alloc(&x, b, size);
+					c = now_ns();
+					if (ret) {
+						note("live %s: %s", backend_name[b], strerror(-ret));
+						broken = 1;
+						sa.n = sf.n = 0;
+						break;
+					}
+					ret = bb_free(&x);
+					d = now_ns();
+					add(&sa, c - a);
+					if (!ret)
+						add(&sf, d - c);
+				}
+				emit("live", backend_name[b], "alloc", size, want, U_US, 0, &sa);
+				emit("live", backend_name[b], "free", size, want, U_US, 0, &sf);
+			}
+			while (live > 0)
+				bb_free(&fill[--live]);
+			free(fill);
+			note("live %s %zu KiB: %.1f s", backend_name[b], size / KiB,
+			     (double)(now_ns() - t0) / 1e9);
+		}
+	}
+}
+
+/* ---- family "tput": alloc throughput, 1 and 2 processes ------------- */
+
+/* A child: its own handle, wait for the start, then @k alloc+free pairs. */
+static void tput_child(enum backend b, size_t size, unsigned int k, int go)
+{
+	char c;
+	unsigned int i;
+
+	if (is_cmamem(b)) {
+		cmamem_close(g.dev);
+		if (cmamem_open(NULL, &g.dev))
+			_exit(2);
+	}
+	if (read(go, &c, 1) < 0)
+		_exit(2);
+	for (i = 0; i < k; i++) {
+		struct bbuf x;
+
+		if (bb_alloc(&x, b, size))
+			_exit(1);
+		bb_free(&x);
+	}
+	_exit(0);
+}
+
+static void family_tput(void)
+{
+	static const enum backend order[] = { B_WC, B_POOL, B_HEAP };
+	static const size_t sizes[] = { 64 * KiB, 1 * MiB, 16 * MiB };
+	static const unsigned int per[] = { 64, 24, 4 };
+	size_t si, bi;
+	unsigned int procs, r, p;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
+			enum backend b = order[bi];
+
+			for (procs = 1; procs <= 2; procs++) {
+				struct samples s = { 0 };
+				int ok = backend_present(b);
+
+				for (r = 0; ok && r < g.reps; r++) {
+					int pfd[2], status;
+					pid_t pid[2];
+					uint64_t t0;
+
+					if (pipe(pfd))
+						die("pipe: %s", strerror(errno));
+					for (p = 0; p < procs; p++) {
+						pid[p] = fork();
+						if (pid[p] < 0)
+							die("fork: %s", strerror(errno));
+						if (!pid[p]) {
+							close(pfd[1]);
+							tput_child(b, sizes[si], per[si], pfd[0]);
+						}
+					}
+					close(pfd[0]);
+					/* Let the children reach read(). */
+					usleep(20000);
+					t0 = now_ns();
+					close(pfd[1]);
+					for (p = 0; p < procs; p++) {
+						if (waitpid(pid[p], &status, 0) < 0 ||
+						    !WIFEXITED(status) || WEXITSTATUS(status))
+							ok = 0;
+					}
+					if (ok)
+						add(&s, now_ns() - t0);
+				}
+				if (!ok) {
+					if (backend_present(b))
+						note("tput %s %zu: a child failed", backend_name[b], sizes[si]);
+					s.n = 0;
+				}
+				emit("tput", backend_name[b], "alloc_free", sizes[si], procs,
+				     U_RATE, (double)procs * per[si], &s);
+			}
+		}
+	}
+}
+
+/* ---- family "cli": cmamem fill / dump --raw against dd and cat ------- */
+
+/*
+ * Run @argv with stdin from /dev/null. With @drain, its stdout is a pipe that
+ * this process reads to the end (so the bytes are really moved, as a
+ * consumer would), else /dev/null. Returns the bytes drained, or -1.
+ */
+static long long run_prog(char *const argv[], int drain)
+{
+	long long total = 0;
+	int pfd[2] = { -1, -1 }, status;
+	pid_t pid;
+
+	if (drain && pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(drain ? pfd[1] : null, 1);
+		if (drain) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (drain) {
+		static char buf[1 << 20];
+		ssize_t n;
+
+		close(pfd[1]);
+		while ((n = read(pfd[0], buf, sizeof(buf))) > 0)
+			total += n;
+		close(pfd[0]);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return total;
+}
+
+static const char *find_prog(const char *name)
+{
+	static const char *const dirs[] = { "/usr/bin/", "/bin/" };
+	static char path[4][64];
+	static unsigned int slot;
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char *p = path[slot++ % 4];
+
+		snprintf(p, sizeof(path[0]), "%s%s", dirs[i], name);
+		if (!access(p, X_OK))
+			return p;
+	}
+	return NULL;
+}
+
+static void family_cli(void)
+{
+	static const size_t sizes[] = { 1 * MiB, 16 * MiB, 64 * MiB };
+	static const enum backend modes[] = { B_CACHED, B_WC };
+	const char *dd = find_prog("dd"), *cat = find_prog("cat");
+	const char *file = "/dev/shm/cmabench.dat";
+	int cli_ok = g.dev && !access(g.cli, X_OK);
+	size_t si, mi;
+	unsigned int r;
+
+	if (!cli_ok)
+		note("cli: %s is missing or there is no device; cmamem rows are n/a", g.cli);
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		size_t size = sizes[si];
+		char count[32], of[80], idstr[16];
+		struct samples sdd = { 0 }, scat = { 0 };
+		int fd;
+
+		/* dd and cat: a tmpfs file of the same size, written beforehand
+		 * so dd measures copying, not page allocation. */
+		fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || ftruncate(fd, (off_t)size))
+			die("%s: %s", file, strerror(errno));
+		close(fd);
+		snprintf(count, sizeof(count), "count=%zu", size / MiB);
+		snprintf(of, sizeof(of), "of=%s", file);
+		{
+			char *dd_argv[] = { (char *)dd, "if=/dev/zero", of, "bs=1M", count,
+					    "conv=notrunc", "status=none", NULL };
+			char *cat_argv[] = { (char *)cat, (char *)file, NULL };
+
+			/* fill the file once, then time */
+			run_prog(dd_argv, 0);
+			for (r = 0; dd && r < g.reps; r++) {
+				uint64_t t0 = now_ns();
+
+				if (run_prog(dd_argv, 0) < 0)
+					break;
+				add(&sdd, now_ns() - t0);
+			}
+			for (r = 0; cat && r < g.reps; r++) {
+				uint64_t t0 = now_ns();
+
+				if (run_prog(cat_argv, 1) != (long long)size)
+					break;
+				add(&scat, now_ns() - t0);
+			}
+		}
+		unlink(file);
+		emit("cli", "dd", "fill", size, 0, U_MBS, (double)size, &sdd);
+		emit("cli", "cat", "dump", size, 0, U_MBS, (double)size, &scat);
+
+		for (mi = 0; mi < sizeof(modes) / sizeof(modes[0]); mi++) {
+			struct samples sfill = { 0 }, sdump = { 0 };
+			struct cmamem_info info;
+			int ret = -ENODEV;
+
+			if (cli_ok)
+				ret = cmamem_alloc(g.dev, size, 0,
+						   backend_flags[modes[mi]] | CMAMEM_PERSIST,
+						   NULL, &info);
+			if (!ret) {
+				char *fill_argv[] = { (char *)g.cli, "-q", "fill", idstr,
+						      "--pattern", "0x5a", NULL };
+				char *dump_argv[] = { (char *)g.cli, "-q", "dump", idstr,
+						      "--raw", NULL };
+
+				snprintf(idstr, sizeof(idstr), "%u", info.id);
+				for (r = 0; r < g.reps; r++) {
+					uint64_t t0 = now_ns();
+
+					if (run_prog(fill_argv, 0) < 0)
+						break;
+					add(&sfill, now_ns() - t0);
+				}
+				for (r = 0; r < g.reps; r++) {
+					uint64_t t0 = now_ns();
+
+					if (run_prog(dump_argv, 1) != (long long)size)
+						break;
+					add(&sdump, now_ns() - t0);
+				}
+				if (sfill.n < g.reps || sdump.n < g.reps)
+					note("cli: cmamem fill/dump of buffer %u failed", info.id);
+				cmamem_free(g.dev, info.id);
+			}
+			emit("cli", backend_name[modes[mi]], "fill", size, 0, U_MBS,
+			     (double)size, &sfill);
+			emit("cli", backend_name[modes[mi]], "dump", size, 0, U_MBS,
+			     (double)size, &sdump);
+		}
+	}
+	/* What starting a program costs here, for reading the numbers above. */
+	{
+		const char *tru = find_prog("true");
+		char *argv[] = { (char *)tru, NULL };
+		struct samples s = { 0 };
+
+		for (r = 0; tru && r < g.reps; r++) {
+			uint64_t t0 = now_ns();
+
+			if (run_prog(argv, 0) < 0)
+				break;
+			add(&s, now_ns() - t0);
+		}
+		emit("cli", "true", "exec", 0, 0, U_US, 0, &s);
+	}
+}
+
+/* ---- family "big": one buffer of 90 % of the CMA area ---------------- */
+
+static void family_big(void)
+{
+	static const enum backend order[] = { B_WC, B_HEAP };
+	size_t size = (size_t)(g.cma_bytes / 10 * 9) & ~(MiB - 1);
+	size_t bi;
+	unsigned int r;
+
+	if (!size) {
+		note("big: the CMA area's size is unknown");
+		return;
+	}
+	for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
+		enum backend b = order[bi];
+		struct samples s = { 0 };
+		unsigned int fails = 0;
+		int last_err = 0;
+
+		for (r = 0; backend_present(b) && r < g.reps; r++) {
+			struct bbuf x;
+			uint64_t t0 = now_ns();
+			int ret = bb_alloc(&x, b, size);
+			uint64_t t1 = now_ns();
+
+			if (ret) {
+				fails++;
+				last_err = ret;
+				continue;
+			}
+			add(&s, t1 - t0);
+			bb_free(&x);
+		}
+		emit("big", backend_name[b], "alloc", size, 90, U_US, 0, &s);
+		meta("big", "%s %zu bytes (90%% of %" PRIu64 "): %u of %u succeeded%s%s",
+		     backend_name[b], size, g.cma_bytes, s.n, s.n + fails,
+		     last_err ? "; last error: " : "", last_err ? strerror(-last_err) : "");
+	}
+}
+
+/* ---- family "pressure": CMA full of movable pages -------------------- */
+
+static long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t len = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			v = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The hog: anonymous memory, touched in order from the start of a large
+ * reservation. Anonymous pages are movable, and the page allocator hands
+ * out MIGRATE_CMA pageblocks for them once the CMA area holds more free
+ * memory than the rest of the zone, so filling memory until CmaFree is small
+ * puts hog pages all over the CMA area. Then the hog gives back only pages
+ * outside CMA (it reads their frame numbers in /proc/self/pagemap), so that
+ * CMA stays full while the rest of memory has room to migrate into.
+ */
+struct hog {
+	unsigned char *base;
+	size_t reserved, filled, cursor;
+	int pagemap;
+};
+
+#define HOG_RESERVE	(64UL << 30)
+#define HOG_STEP	(1 * MiB)
+
+static int in_cma(uint64_t pfn)
+{
+	return pfn >= g.cma_base_pfn && pfn < g.cma_base_pfn + g.cma_count;
+}
+
+/* Touch new pages until CmaFree is at most @cma_kb, or @limit bytes. */
+static void hog_fill(struct hog *h, long cma_kb, size_t limit)
+{
+	size_t start = h->filled;
+
+	while (h->filled + HOG_STEP <= h->reserved && h->filled - start < limit) {
+		long cma = meminfo_kb("CmaFree"), mem = meminfo_kb("MemFree");
+
+		if (cma <= cma_kb)
+			break;
+		/* Keep clear of the OOM killer: stop when only CMA is left
+		 * and it is not going down. */
+		if (mem - cma < 4096 && mem < 3 * 4096)
+			break;
+		touch_pages(h->base + h->filled, HOG_STEP);
+		h->filled += HOG_STEP;
+	}
+}
+
+/* Give back at least @want bytes of hog pages that are not in CMA. */
+static size_t hog_release(struct hog *h, size_t want)
+{
+	static uint64_t pm[512];
+	size_t released = 0;
+
+	while (released < want && h->cursor < h->filled) {
+		size_t batch = sizeof(pm) / sizeof(pm[0]), i, run = 0;
+		size_t npages = (h->filled - h->cursor) / PG;
+		off_t off = (off_t)((uintptr_t)(h->base + h->cursor) / PG * sizeof(uint64_t));
+
+		if (batch > npages)
+			batch = npages;
+		if (pread(h->pagemap, pm, batch * sizeof(uint64_t), off) !=
+		    (ssize_t)(batch * sizeof(uint64_t)))
+			die("pagemap: %s", strerror(errno));
+		for (i = 0; i <= batch; i++) {
+			int normal = i < batch && (pm[i] >> 63) &&
+				     !in_cma(pm[i] & ((1ULL << 55) - 1)) &&
+				     released + run * PG < want;
+
+			if (normal) {
+				run++;
+				continue;
+			}
+			if (run) {
+				madvise(h->base + h->cursor + (i - run) * PG, run * PG,
+					MADV_DONTNEED);
+				released += run * PG;
+				run = 0;
+			}
+			if (released >= want) {
+				batch = i;
+				break;
+			}
+		}
+		h->cursor += batch * PG;
+	}
+	return released;
+}
+
+static void family_pressure(void)
+{
+	static const enum backend order[] = { B_WC, B_POOL, B_HEAP };
+	static const size_t sizes[] = { 16 * MiB, 64 * MiB };
+	struct samples s[2][3][2];	/* [size][backend][alloc, amt] */
+	struct hog h = { 0 };
+	long cma_kb_target = 8 * 1024;
+	size_t si, bi;
+	unsigned int r, c;
+	uint64_t t0 = now_ns();
+	long cma_before_sum = 0, cma_before_n = 0;
+
+	if (!g.cma_count) {
+		note("pressure: no CMA range in debugfs; skipped");
+		return;
+	}
+	memset(s, 0, sizeof(s));
+	h.pagemap = open("/proc/self/pagemap", O_RDONLY);
+	if (h.pagemap < 0)
+		die("/proc/self/pagemap: %s", strerror(errno));
+	h.reserved = HOG_RESERVE;
+	h.base = mmap(NULL, h.reserved, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h.base == MAP_FAILED)
+		die("hog: %s", strerror(errno));
+
+	/* The idle numbers first, in this same moment of the boot. */
+	for (si = 0; si < 2; si++)
+		for (r = 0; r < g.reps; r++)
+			for (bi = 0; bi < 3; bi++) {
+				struct bbuf x;
+				uint64_t a, b2;
+
+				if (!backend_present(order[bi]))
+					continue;
+				a = now_ns();
+				if (bb_alloc(&x, order[bi], sizes[si]))
+					continue;
+				b2 = now_ns();
+				if (!bb_map(&x)) {
+					uint64_t c2;
+
+					touch_pages(x.map, sizes[si]);
+					c2 = now_ns();
+					add(&s[si][bi][0], b2 - a);
+					add(&s[si][bi][1], c2 - a);
+					bb_unmap(&x);
+				}
+				bb_free(&x);
+			}
+	for (si = 0; si < 2; si++)
+		for (bi = 0; bi < 3; bi++) {
+			emit("pressure", backend_name[order[bi]], "alloc-idle", sizes[si], 0,
+			     U_US, 0, &s[si][bi][0]);
+			emit("pressure", backend_name[order[bi]], "alloc_mmap_touch-idle",
+			     sizes[si], 0, U_US, 0, &s[si][bi][1]);
+		}
+	memset(s, 0, sizeof(s));
+
+	note("pressure: filling memory (MemFree %ld kB, CmaFree %ld kB)",
+	     meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
+	hog_fill(&h, cma_kb_target, SIZE_MAX);
+	note("pressure: hog %zu MiB; MemFree %ld kB, CmaFree %ld kB", h.filled / MiB,
+	     meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
+	meta("pressure_fill", "hog %zu MiB, then MemFree %ld kB, CmaFree %ld kB",
+	     h.filled / MiB, meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
+
+	for (si = 0; si < 2; si++) {
+		size_t size = sizes[si], room = size + 32 * MiB;
+
+		for (r = 0; r < g.reps; r++) {
+			for (bi = 0; bi < 3; bi++) {
+				struct bbuf x;
+				uint64_t a, b2;
+				int ret;
+
+				if (!backend_present(order[bi]))
+					continue;
+				/* CMA full again, and room outside it to migrate to. */
+				hog_fill(&h, cma_kb_target, 2 * room);
+				if (hog_release(&h, room) < room)
+					note("pressure: could free only part of %zu MiB", room / MiB);
+				cma_before_sum += meminfo_kb("CmaFree");
+				cma_before_n++;
+				a = now_ns();
+				ret = bb_alloc(&x, order[bi], size);
+				b2 = now_ns();
+				if (ret) {
+					note("pressure: %s %zu MiB: %s", backend_name[order[bi]],
+					     size / MiB, strerror(-ret));
+					continue;
+				}
+				if (!bb_map(&x)) {
+					uint64_t c2;
+
+					touch_pages(x.map, size);
+					c2 = now_ns();
+					add(&s[si][bi][0], b2 - a);
+					add(&s[si][bi][1], c2 - a);
+					bb_unmap(&x);
+				}
+				bb_free(&x);
+			}
+		}
+	}
+	for (si = 0; si < 2; si++)
+		for (bi = 0; bi < 3; bi++)
+			for (c = 0; c < 2; c++)
+				emit("pressure", backend_name[order[bi]],
+				     c ? "alloc_mmap_touch-pressure" : "alloc-pressure",
+				     sizes[si], 1, U_US, 0, &s[si][bi][c]);
+	if (cma_before_n)
+		meta("pressure_cmafree_kb", "%ld (mean CmaFree just before each timed alloc)",
+		     cma_before_sum / cma_before_n);
+	munmap(h.base, h.reserved);
+	close(h.pagemap);
+	note("pressure: %.1f s", (double)(now_ns() - t0) / 1e9);
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static uint64_t read_u64(const char *path)
+{
+	char buf[64];
+
+	return read_line(path, buf, sizeof(buf)) ? 0 : strtoull(buf, NULL, 0);
+}
+
+/*
+ * The CMA heap is named after the CMA area ("reserved" for the default
+ * area). Take the heap whose name is a CMA area in debugfs; failing that,
+ * any heap but "system".
+ */
+static void find_heap(void)
+{
+	DIR *d = opendir("/dev/dma_heap");
+	struct dirent *e;
+	char path[128], fallback[64] = "";
+
+	if (!d) {
+		note("no /dev/dma_heap: heap rows are n/a");
+		return;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "system") ||
+		    strlen(e->d_name) >= sizeof(fallback))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s", e->d_name);
+		if (!stat(path, &st)) {
+			snprintf(g.heap_name, sizeof(g.heap_name), "%s", e->d_name);
+			break;
+		}
+		if (!fallback[0])
+			snprintf(fallback, sizeof(fallback), "%s", e->d_name);
+	}
+	closedir(d);
+	if (!g.heap_name[0])
+		snprintf(g.heap_name, sizeof(g.heap_name), "%s", fallback);
+	if (!g.heap_name[0]) {
+		note("no CMA heap in /dev/dma_heap: heap rows are n/a");
+		return;
+	}
+	snprintf(path, sizeof(path), "/dev/dma_heap/%s", g.heap_name);
+	g.heap_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (g.heap_fd < 0)
+		note("%s: %s: heap rows are n/a", path, strerror(errno));
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/base_pfn", g.heap_name);
+	g.cma_base_pfn = read_u64(path);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/count", g.heap_name);
+	g.cma_count = read_u64(path);
+}
+
+static void probe_cmamem(void)
+{
+	struct cmamem_info info;
+	int ret, fd;
+
+	ret = cmamem_open(NULL, &g.dev);
+	if (ret) {
+		note("/dev/cma_mem: %s: cmamem rows are n/a", strerror(-ret));
+		g.dev = NULL;
+		return;
+	}
+	ret = cmamem_alloc(g.dev, MiB, 0, backend_flags[B_POOL], NULL, &info);
+	if (!ret) {
+		g.have_pool = 1;
+		cmamem_free(g.dev, info.id);
+	}
+	meta("pool", "%s", g.have_pool ? "yes" : "n/a (FROM_POOL allocation failed)");
+	ret = cmamem_alloc(g.dev, MiB, 0, backend_flags[B_WC], NULL, &info);
+	if (ret)
+		die("a 1 MiB cmamem buffer failed: %s", strerror(-ret));
+	ret = cmamem_export(g.dev, info.id, O_RDWR | O_CLOEXEC, &fd);
+	if (!ret) {
+		g.have_export = 1;
+		close(fd);
+	}
+	meta("export", "%s", g.have_export ? "yes" : "n/a (CMA_MEM_IOC_EXPORT failed)");
+	cmamem_free(g.dev, info.id);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,live,tput,cli,big,pressure] "
+		"[-c CMAMEM_CLI] [-p] [-q]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *families = "life,live,tput,cli,big,pressure";
+	char clock[64];
+	struct utsname u;
+	struct rlimit rl = { 65536, 65536 };
+	uint64_t t0;
+	int c;
+
+	while ((c = getopt(argc, argv, "r:F:c:pqh")) != -1) {
+		switch (c) {
+		case 'r':
+			g.reps = (unsigned int)strtoul(optarg, NULL, 10);
+			if (g.reps < MIN_REPS || g.reps > MAX_REPS)
+				die("-r: between %d and %d", MIN_REPS, MAX_REPS);
+			break;
+		case 'F': families = optarg; break;
+		case 'c': g.cli = optarg; break;
+		case 'p': g.prefix = 1; break;
+		case 'q': g.quick = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	if (read_line(CLOCKSOURCE, clock, sizeof(clock)))
+		die("%s: %s", CLOCKSOURCE, strerror(errno));
+	if (strcmp(clock, "tsc"))
+		die("the clocksource is '%s', not tsc: timings would be in jiffies. "
+		    "Boot with tsc=reliable tsc_early_khz=<host kHz> (tests/vm/run does).", clock);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* 10,000 live heap buffers are 10,000 file descriptors. */
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		note("RLIMIT_NOFILE: %s; the 10,000-buffer heap case may fail", strerror(errno));
+
+	uname(&u);
+	find_heap();
+	probe_cmamem();
+	g.cma_bytes = g.cma_count * PG;
+	if (!g.cma_bytes)
+		g.cma_bytes = (uint64_t)meminfo_kb("CmaTotal") * KiB;
+	meta("kernel", "%s %s", u.release, u.version);
+	meta("clocksource", "%s", clock);
+	meta("heap", "%s", g.heap_name[0] ? g.heap_name : "n/a");
+	meta("cma_bytes", "%" PRIu64, g.cma_bytes);
+	meta("cma_base_pfn", "%" PRIu64, g.cma_base_pfn);
+	meta("mem_total_kb", "%ld", meminfo_kb("MemTotal"));
+	meta("cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	meta("reps", "%u", g.reps);
+	meta("quick", "%d", g.quick);
+	if (!g.dev && g.heap_fd < 0)
+		die("neither /dev/cma_mem nor a CMA heap: nothing to measure");
+
+	g.src_size = 128 * MiB;
+	g.src = mmap(NULL, g.src_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g.src == MAP_FAILED)
+		die("memcpy source: %s", strerror(errno));
+	memset(g.src, 0x5a, g.src_size);
+
+	emit_header();
+	t0 = now_ns();
+#define WANT(f) (strstr(families, f) != NULL)
+	if (WANT("life"))
+		family_life();
+	munmap(g.src, g.src_size);
+	if (WANT("big"))
+		family_big();
+	if (WANT("live"))
+		family_live();
+	if (WANT("tput"))
+		family_tput();
+	if (WANT("cli"))
+		family_cli();
+	if (WANT("pressure"))
+		family_pressure();
+	meta("elapsed_s", "%.1f", (double)(now_ns() - t0) / 1e9);
+	cmamem_close(g.dev);
+	if (g.heap_fd >= 0)
+		close(g.heap_fd);
+	return 0;
+}
