@@ -180,7 +180,7 @@ static int t_alloc(int fd, uint64_t size, uint32_t flags, const char *name,
 	a->size = size;
 	a->flags = flags;
 	if (name)
-		strncpy(a->name, name, sizeof(a->name));
+		memcpy(a->name, name, strnlen(name, sizeof(a->name)));
 	return t_ioctl(fd, CMA_MEM_IOC_ALLOC, a);
 }
 
@@ -201,7 +201,7 @@ static int t_attach(int fd, uint32_t id, const char *name,
 	memset(info, 0, sizeof(*info));
 	info->id = id;
 	if (name)
-		strncpy(info->name, name, sizeof(info->name));
+		memcpy(info->name, name, strnlen(name, sizeof(info->name)));
 	return t_ioctl(fd, CMA_MEM_IOC_ATTACH, info);
 }
 

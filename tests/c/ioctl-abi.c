@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl-abi: the cma_mem ioctls with bad arguments, raw, one named subtest
+ * per kind of mistake:
+ *
+ *   ioctl-abi SUBTEST [ARGS] | all | --list
+ *
+ * Every subtest frees what it allocates. `foreign` is meant to run as a uid
+ * other than the owner of the buffer it is given. See helper.h for the exit
+ * status.
+ */
+#include <stddef.h>
+#include <sys/sysinfo.h>
+
+#include "helper.h"
+
+static uint32_t debug_count_or_die(void)
+{
+	int n = t_debugfs_count();
+
+	if (n < 0)
+		DIE("cannot read %s", DEBUGFS_BUFFERS);
+	return n;
+}
+
+/* ALLOC that must fail with one of two errnos, and leave nothing behind. */
+static void alloc_fails(int fd, uint64_t size, uint64_t align, uint32_t flags,
+			const char *name, size_t name_len, int want, int want2)
+{
+	struct cma_mem_alloc a;
+	uint32_t n0 = debug_count_or_die();
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.size = size;
+	a.align = align;
+	a.flags = flags;
+	if (name)
+		memcpy(a.name, name, name_len);
+	ret = t_ioctl(fd, CMA_MEM_IOC_ALLOC, &a);
+	if (ret != want && ret != want2) {
+		FAIL("ALLOC size %#llx align %#llx flags %#x name \"%.*s\": got %s, expected %s%s%s",
+		     (unsigned long long)size, (unsigned long long)align, flags,
+		     (int)name_len, name ? name : "", t_errname(ret),
+		     t_errname(want), want2 != want ? " or " : "",
+		     want2 != want ? t_errname(want2) : "");
+		if (!ret)
+			t_free(fd, a.id);
+	}
+	if ((uint32_t)t_debugfs_count() != n0)
+		FAIL("a failed ALLOC (size %#llx) left a buffer in the debugfs table",
+		     (unsigned long long)size);
+}
+
+static void sub_size_zero(int argc, char **argv)
+{
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	alloc_fails(fd, 0, 0, 0, NULL, 0, -EINVAL, -EINVAL);
+	alloc_fails(fd, 0, 0, CMA_MEM_PERSIST | CMA_MEM_CACHE_CACHED, NULL, 0,
+		    -EINVAL, -EINVAL);
+	close(fd);
+}
+
+static long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	size_t n = strlen(key);
+	long kb = -1;
+
+	if (!f)
+		DIE("/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			kb = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/* Sizes no allocation can satisfy: refused, no buffer, no kernel warning. */
+static void sub_size_huge(int argc, char **argv)
+{
+	uint64_t cma = (uint64_t)meminfo_kb("CmaTotal") << 10;
+	uint64_t ram;
+	struct sysinfo si;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	if (sysinfo(&si))
+		DIE("sysinfo: %s", strerror(errno));
+	ram = (uint64_t)si.totalram * si.mem_unit;
+	/* Absurd: either answer is fair, as long as nothing is made. */
+	alloc_fails(fd, 1ULL << 63, 0, 0, NULL, 0, -ENOMEM, -EINVAL);
+	alloc_fails(fd, ~0ULL, 0, 0, NULL, 0, -ENOMEM, -EINVAL);
+	alloc_fails(fd, ~0ULL - 4094, 0, 0, NULL, 0, -ENOMEM, -EINVAL);
+	alloc_fails(fd, 1ULL << 48, 0, CMA_MEM_CACHE_CACHED, NULL, 0, -ENOMEM, -EINVAL);
+	/* Plausible but too big: out of memory. */
+	alloc_fails(fd, ram + t_pg, 0, 0, NULL, 0, -ENOMEM, -ENOMEM);
+	alloc_fails(fd, ram + t_pg, 0, CMA_MEM_CACHE_CACHED, NULL, 0, -ENOMEM, -ENOMEM);
+	if (cma && cma + (4 << 20) < ram) {
+		alloc_fails(fd, cma + (4 << 20), 0, 0, NULL, 0, -ENOMEM, -ENOMEM);
+		alloc_fails(fd, cma + (4 << 20), 0, CMA_MEM_CACHE_UNCACHED,
+			    NULL, 0, -ENOMEM, -ENOMEM);
+		alloc_fails(fd, cma + (4 << 20), 0, CMA_MEM_CACHE_CACHED,
+			    NULL, 0, -ENOMEM, -ENOMEM);
+	}
+	close(fd);
+}
+
+static void sub_flags(int argc, char **argv)
+{
+	int fd = t_open();
+	int bit;
+
+	(void)argc, (void)argv;
+	for (bit = 5; bit < 32; bit++)
+		alloc_fails(fd, t_pg, 0, 1U << bit, NULL, 0, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, ~CMA_MEM_ALLOC_FLAGS, NULL, 0, -EINVAL, -EINVAL);
+	/* Cache mode 3 does not exist. */
+	alloc_fails(fd, t_pg, 0, CMA_MEM_CACHE_MASK, NULL, 0, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, CMA_MEM_CACHE_MASK | CMA_MEM_PERSIST, NULL, 0,
+		    -EINVAL, -EINVAL);
+	/* Both sources at once. */
+	alloc_fails(fd, t_pg, 0, CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA, NULL, 0,
+		    -EINVAL, -EINVAL);
+	close(fd);
+}
+
+static void sub_align(int argc, char **argv)
+{
+	static const uint64_t bad[] = {
+		3, 6, 4097, 4096 + 2048, (1ULL << 63) | 1, 1ULL << 40, 1ULL << 63,
+	};
+	static const uint64_t good[] = { 0, 1, 4096, 64 << 10, 1 << 20 };
+	struct cma_mem_alloc a;
+	size_t i;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		alloc_fails(fd, 2 * t_pg, bad[i], 0, NULL, 0, -EINVAL, -EINVAL);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = 2 * t_pg;
+		a.align = good[i];
+		if (!EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ALLOC, &a), 0))
+			continue;
+		if (geteuid() == 0 && good[i] && a.dma_addr % good[i])
+			FAIL("align %#llx: DMA address %#llx is not a multiple",
+			     (unsigned long long)good[i],
+			     (unsigned long long)a.dma_addr);
+		REQUIRE_OK(t_free(fd, a.id));
+	}
+	close(fd);
+}
+
+static void sub_names_bad(int argc, char **argv)
+{
+	char n32[CMA_MEM_NAME_LEN];
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	memset(n32, 'a', sizeof(n32));
+	/* 32 bytes, no NUL. */
+	alloc_fails(fd, t_pg, 0, 0, n32, sizeof(n32), -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "a/b", 4, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "/", 2, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "tab\there", 9, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "bell\a", 6, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "del\x7f", 5, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "high\x80", 6, -EINVAL, -EINVAL);
+	alloc_fails(fd, t_pg, 0, 0, "nl\n", 4, -EINVAL, -EINVAL);
+	/* Empty, with bytes after the terminator. */
+	alloc_fails(fd, t_pg, 0, 0, "\0garbage", 9, -EINVAL, -EINVAL);
+	/* A name, then bytes after its terminator. */
+	alloc_fails(fd, t_pg, 0, 0, "name\0junk", 10, -EINVAL, -EINVAL);
+	close(fd);
+}
+
+static void sub_names_good(int argc, char **argv)
+{
+	char n31[CMA_MEM_NAME_LEN] = { 0 };
+	struct cma_mem_alloc a;
+	struct cma_mem_info info;
+	int fd = t_open(), other = t_open();
+
+	(void)argc, (void)argv;
+	memset(n31, '~', CMA_MEM_NAME_LEN - 1);
+	n31[0] = '!';
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, n31, &a);
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	if (memcmp(info.name, n31, sizeof(n31)))
+		FAIL("INFO gives the name \"%.32s\", expected \"%s\"", info.name, n31);
+	if (EXPECT_ERR(t_attach(other, 0, n31, &info), 0)) {
+		EXPECT_EQ(info.id, a.id);
+		/* Drops the other file's handle, and persistence. */
+		REQUIRE_OK(t_free(other, a.id));
+	}
+	REQUIRE_OK(t_free(fd, a.id));
+	EXPECT_ERR(t_attach(other, 0, n31, &info), -ENOENT);
+	close(fd);
+	close(other);
+}
+
+static void sub_name_clash(int argc, char **argv)
+{
+	struct cma_mem_alloc a, b;
+	int fd = t_open(), other = t_open();
+
+	(void)argc, (void)argv;
+	ALLOC(fd, t_pg, 0, "clash", &a);
+	alloc_fails(fd, t_pg, 0, 0, "clash", 6, -EEXIST, -EEXIST);
+	alloc_fails(other, 2 * t_pg, 0, CMA_MEM_PERSIST, "clash", 6, -EEXIST, -EEXIST);
+	/* Names are whole: a prefix or an extension is another name. */
+	ALLOC(other, t_pg, 0, "clas", &b);
+	REQUIRE_OK(t_free(other, b.id));
+	ALLOC(other, t_pg, 0, "clash2", &b);
+	REQUIRE_OK(t_free(other, b.id));
+	/* Free again once the holder is gone. */
+	REQUIRE_OK(t_free(fd, a.id));
+	if (EXPECT_ERR(t_alloc(other, t_pg, 0, "clash", &b), 0))
+		REQUIRE_OK(t_free(other, b.id));
+	close(fd);
+	close(other);
+}
+
+static void sub_bad_ids(int argc, char **argv)
+{
+	static const uint32_t ids[] = { 0, 1U << 31, 0xffffffff, 0x7ffffff0 };
+	struct cma_mem_info info;
+	struct cma_mem_alloc a;
+	size_t i;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		EXPECT_ERR(t_info(fd, ids[i], &info), -ENOENT);
+		EXPECT_ERR(t_free(fd, ids[i]), -ENOENT);
+		EXPECT_ERR(t_sync(fd, ids[i], CMA_MEM_SYNC_FOR_CPU, 0, 0), -ENOENT);
+		if (ids[i])
+			EXPECT_ERR(t_attach(fd, ids[i], NULL, &info), -ENOENT);
+	}
+	/* An id that existed and was freed. */
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, NULL, &a);
+	REQUIRE_OK(t_free(fd, a.id));
+	EXPECT_ERR(t_info(fd, a.id, &info), -ENOENT);
+	EXPECT_ERR(t_free(fd, a.id), -ENOENT);
+	EXPECT_ERR(t_attach(fd, a.id, NULL, &info), -ENOENT);
+	EXPECT_ERR(t_sync(fd, a.id, CMA_MEM_SYNC_FOR_DEVICE, 0, 0), -ENOENT);
+	/* ATTACH: neither an id nor a name, both, or a name nobody has. */
+	EXPECT_ERR(t_attach(fd, 0, NULL, &info), -EINVAL);
+	EXPECT_ERR(t_attach(fd, 0, "no-such-buffer", &info), -ENOENT);
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, "both", &a);
+	EXPECT_ERR(t_attach(fd, a.id, "both", &info), -EINVAL);
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+}
+
+/* FREE and ATTACH rules: EBUSY, EINVAL for a non-persistent buffer. */
+static void sub_free_attach(int argc, char **argv)
+{
+	struct cma_mem_alloc a;
+	struct cma_mem_info info;
+	int fa = t_open(), fb = t_open();
+
+	(void)argc, (void)argv;
+	ALLOC(fa, t_pg, 0, "private-one", &a);
+	EXPECT_ERR(t_free(fb, a.id), -EBUSY);
+	EXPECT_ERR(t_attach(fb, a.id, NULL, &info), -EINVAL);
+	EXPECT_ERR(t_attach(fb, 0, "private-one", &info), -EINVAL);
+	REQUIRE_OK(t_info(fa, a.id, &info));
+	EXPECT_EQ(info.handles, 1);
+	REQUIRE_OK(t_free(fa, a.id));
+	EXPECT_ERR(t_free(fa, a.id), -ENOENT);
+	close(fa);
+	close(fb);
+}
+
+static void sub_unknown_cmd(int argc, char **argv)
+{
+	struct cma_mem_alloc big[4];
+	unsigned int nr;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	memset(big, 0, sizeof(big));
+	big[0].size = t_pg;
+	for (nr = 7; nr <= 0xff; nr++)
+		EXPECT_ERR(t_ioctl(fd, _IOWR(CMA_MEM_IOC_MAGIC, nr, struct cma_mem_alloc), big),
+			   -ENOTTY);
+	/* ALLOC's number with the wrong direction. */
+	EXPECT_ERR(t_ioctl(fd, _IOR(CMA_MEM_IOC_MAGIC, 0, struct cma_mem_alloc), big), -ENOTTY);
+	EXPECT_ERR(t_ioctl(fd, _IOW(CMA_MEM_IOC_MAGIC, 0, struct cma_mem_alloc), big), -ENOTTY);
+	EXPECT_ERR(t_ioctl(fd, _IO(CMA_MEM_IOC_MAGIC, 0), big), -ENOTTY);
+	EXPECT_ERR(t_ioctl(fd, _IO(CMA_MEM_IOC_MAGIC, 3), big), -ENOTTY);
+	/* Another magic. */
+	EXPECT_ERR(t_ioctl(fd, _IOWR(CMA_MEM_IOC_MAGIC + 1, 0, struct cma_mem_alloc), big), -ENOTTY);
+	EXPECT_ERR(t_ioctl(fd, _IOWR('d', 0, struct cma_mem_alloc), big), -ENOTTY);
+	close(fd);
+}
+
+static void sub_reserved(int argc, char **argv)
+{
+	struct cma_mem_alloc a;
+	struct cma_mem_info info;
+	struct cma_mem_free fr;
+	struct cma_mem_list l;
+	uint32_t ids[8];
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, NULL, &a);
+	memset(&info, 0, sizeof(info));
+	info.id = a.id;
+	info.reserved = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
+	info.reserved = 1ULL << 63;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	memset(&fr, 0, sizeof(fr));
+	fr.id = a.id;
+	fr.flags = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_FREE, &fr), -EINVAL);
+	fr.flags = 0x80000000;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_FREE, &fr), -EINVAL);
+	memset(&l, 0, sizeof(l));
+	l.ids = (uintptr_t)ids;
+	l.capacity = 8;
+	l.flags = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_LIST, &l), -EINVAL);
+	l.flags = 0;
+	l.reserved = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_LIST, &l), -EINVAL);
+	/* SYNC: exactly one direction. */
+	EXPECT_ERR(t_sync(fd, a.id, 0, 0, 0), -EINVAL);
+	EXPECT_ERR(t_sync(fd, a.id, CMA_MEM_SYNC_FOR_CPU | CMA_MEM_SYNC_FOR_DEVICE, 0, 0),
+		   -EINVAL);
+	EXPECT_ERR(t_sync(fd, a.id, 4, 0, 0), -EINVAL);
+	EXPECT_ERR(t_sync(fd, a.id, CMA_MEM_SYNC_FOR_CPU | 0x100, 0, 0), -EINVAL);
+	/* The buffer is untouched by all that. */
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+}
+
+/*
+ * ALLOC with its struct at another size, in a buffer with guard bytes:
+ * status, and whether the bytes past @usize were left alone.
+ */
+static int alloc_sized(int fd, size_t usize, const void *tail, size_t tail_len,
+		       uint32_t *id)
+{
+	uint8_t mem[sizeof(struct cma_mem_alloc) + 64];
+	struct cma_mem_alloc *a = (void *)mem;
+	size_t i;
+	int ret;
+
+	memset(mem, 0xee, sizeof(mem));
+	memset(mem, 0, usize);
+	if (tail)
+		memcpy(mem + sizeof(*a), tail, tail_len);
+	a->size = 2 * t_pg;
+	ret = t_ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, CMA_MEM_IOC_MAGIC, 0, usize), mem);
+	for (i = usize; i < sizeof(mem); i++)
+		if (mem[i] != 0xee && (i >= sizeof(*a) + tail_len || i < sizeof(*a))) {
+			FAIL("ALLOC with a %zu-byte struct wrote byte %zu", usize, i);
+			break;
+		}
+	*id = usize >= offsetof(struct cma_mem_alloc, id) + 4 ? a->id : 0;
+	if (!ret && usize >= offsetof(struct cma_mem_alloc, id) + 4 &&
+	    a->size != (uint64_t)2 * t_pg)
+		FAIL("ALLOC with a %zu-byte struct: size %llu came back", usize,
+		     (unsigned long long)a->size);
+	return ret;
+}
+
+static void sub_struct_size(int argc, char **argv)
+{
+	static const uint8_t zeros[16], junk[16] = { [15] = 1 };
+	size_t full = sizeof(struct cma_mem_alloc);
+	struct cma_mem_info info;
+	uint8_t imem[sizeof(info) + 16];
+	uint32_t n0 = debug_count_or_die(), id;
+	struct cma_mem_alloc a;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	/* An older, shorter struct: size, align, flags, id. */
+	if (EXPECT_ERR(alloc_sized(fd, offsetof(struct cma_mem_alloc, mmap_offset),
+				   NULL, 0, &id), 0)) {
+		EXPECT_TRUE(id != 0, "a short ALLOC returned no id");
+		REQUIRE_OK(t_free(fd, id));
+	}
+	/* A newer, longer one whose extra fields are zero. */
+	if (EXPECT_ERR(alloc_sized(fd, full + 16, zeros, 16, &id), 0))
+		REQUIRE_OK(t_free(fd, id));
+	/* A newer one that asks for something this driver does not know. */
+	if (!EXPECT_ERR(alloc_sized(fd, full + 16, junk, 16, &id), -E2BIG) && id)
+		t_free(fd, id);
+	if (!EXPECT_ERR(alloc_sized(fd, full + 1, junk + 15, 1, &id), -E2BIG) && id)
+		t_free(fd, id);
+	EXPECT_EQ(t_debugfs_count(), n0);
+
+	/* INFO, short: id, flags and size only. */
+	ALLOC(fd, 3 * t_pg, CMA_MEM_CACHE_UNCACHED, NULL, &a);
+	memset(imem, 0xee, sizeof(imem));
+	memset(imem, 0, 16);
+	((struct cma_mem_info *)imem)->id = a.id;
+	if (EXPECT_ERR(t_ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, CMA_MEM_IOC_MAGIC,
+					3, 16), imem), 0)) {
+		EXPECT_EQ(((struct cma_mem_info *)imem)->size, 3 * t_pg);
+		EXPECT_EQ(((struct cma_mem_info *)imem)->flags & CMA_MEM_CACHE_MASK,
+			  CMA_MEM_CACHE_UNCACHED);
+		EXPECT_EQ(imem[16], 0xee);
+	}
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+}
+
+static int list_page(int fd, uint32_t start, uint32_t *ids, uint32_t cap,
+		     struct cma_mem_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->ids = (uintptr_t)ids;
+	l->capacity = cap;
+	l->start = start;
+	return t_ioctl(fd, CMA_MEM_IOC_LIST, l);
+}
+
+static void sub_list(int argc, char **argv)
+{
+	struct cma_mem_alloc a[5];
+	struct cma_mem_list l;
+	uint32_t all[256], ids[64], start = 0, prev = 0;
+	size_t n = 0, i, j, found = 0;
+	int pages = 0;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	for (i = 0; i < 5; i++)
+		ALLOC(fd, t_pg, i == 2 ? CMA_MEM_PERSIST : 0, NULL, &a[i]);
+	/* Two at a time, to the end. */
+	do {
+		memset(ids, 0xff, sizeof(ids));
+		REQUIRE_OK(list_page(fd, start, ids, 2, &l));
+		if (l.count > 2)
+			DIE("LIST wrote %u ids into room for 2", l.count);
+		if (ids[2] != 0xffffffff)
+			FAIL("LIST with capacity 2 wrote a third entry");
+		for (i = 0; i < l.count; i++) {
+			if (ids[i] <= prev)
+				FAIL("LIST: id %u after %u: not increasing", ids[i], prev);
+			prev = ids[i];
+			if (n < 256)
+				all[n++] = ids[i];
+		}
+		if (l.next && l.count != 2)
+			FAIL("LIST: a page of %u with a next page (%u)", l.count, l.next);
+		if (l.next && l.next <= prev)
+			FAIL("LIST: next %u is not past the last id %u", l.next, prev);
+		start = l.next;
+	} while (start && ++pages < 200);
+	for (i = 0; i < 5; i++)
+		for (j = 0; j < n; j++)
+			if (all[j] == a[i].id)
+				found++;
+	EXPECT_EQ(found, 5);
+
+	/* Capacity 0: nothing written, next is the first id. */
+	REQUIRE_OK(list_page(fd, a[0].id, ids, 0, &l));
+	EXPECT_EQ(l.count, 0);
+	EXPECT_EQ(l.next, a[0].id);
+	/* From the middle. */
+	REQUIRE_OK(list_page(fd, a[3].id, ids, 64, &l));
+	EXPECT_TRUE(l.count >= 2 && ids[0] == a[3].id && ids[1] == a[4].id,
+		    "LIST from id %u gave %u ids starting %u", a[3].id, l.count,
+		    l.count ? ids[0] : 0);
+	EXPECT_EQ(l.next, 0);
+	/* A capacity far beyond the array, but more than the buffers there are. */
+	REQUIRE_OK(list_page(fd, a[0].id, ids, 0xffffffff, &l));
+	EXPECT_TRUE(l.count >= 5 && l.count <= 64, "LIST count %u", l.count);
+	/* A freed buffer is not listed. */
+	REQUIRE_OK(t_free(fd, a[3].id));
+	REQUIRE_OK(list_page(fd, a[3].id, ids, 64, &l));
+	EXPECT_TRUE(l.count >= 1 && ids[0] == a[4].id,
+		    "after FREE of %u, LIST from it starts at %u", a[3].id,
+		    l.count ? ids[0] : 0);
+	/* A bad array. */
+	memset(&l, 0, sizeof(l));
+	l.ids = 16;
+	l.capacity = 4;
+	l.start = a[0].id;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_LIST, &l), -EFAULT);
+	for (i = 0; i < 5; i++)
+		if (i != 3)
+			REQUIRE_OK(t_free(fd, a[i].id));
+	close(fd);
+}
+
+static void sub_sync_range(int argc, char **argv)
+{
+	uint32_t mode;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	for (mode = 0; mode < 3; mode++) {
+		struct cma_mem_alloc a;
+		uint64_t sz = 4 * t_pg;
+		uint32_t dir;
+
+		ALLOC(fd, sz, mode, NULL, &a);
+		for (dir = CMA_MEM_SYNC_FOR_CPU; dir <= CMA_MEM_SYNC_FOR_DEVICE; dir++) {
+			EXPECT_ERR(t_sync(fd, a.id, dir, 0, 0), 0);
+			EXPECT_ERR(t_sync(fd, a.id, dir, 0, sz), 0);
+			EXPECT_ERR(t_sync(fd, a.id, dir, sz - 1, 1), 0);
+			EXPECT_ERR(t_sync(fd, a.id, dir, 100, 0), 0);
+			EXPECT_ERR(t_sync(fd, a.id, dir, 100, sz - 100), 0);
+			EXPECT_ERR(t_sync(fd, a.id, dir, sz, 0), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, sz, 1), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, 0, sz + 1), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, sz - 1, 2), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, t_pg, ~0ULL), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, ~0ULL, 2), -EINVAL);
+			EXPECT_ERR(t_sync(fd, a.id, dir, 1ULL << 63, 1ULL << 63), -EINVAL);
+		}
+		REQUIRE_OK(t_free(fd, a.id));
+	}
+	close(fd);
+}
+
+/*
+ * Bad pointers: EFAULT. An ALLOC whose answer cannot be written back must
+ * not leave the buffer it made.
+ */
+static void sub_efault(int argc, char **argv)
+{
+	uint32_t n0 = debug_count_or_die();
+	struct cma_mem_alloc *ro;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ALLOC, NULL), -EFAULT);
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, (void *)16), -EFAULT);
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_LIST, (void *)16), -EFAULT);
+	ro = mmap(NULL, t_pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		DIE("mmap: %s", strerror(errno));
+	ro->size = 8 * t_pg;
+	ro->flags = CMA_MEM_PERSIST;
+	strcpy(ro->name, "efault");
+	if (mprotect(ro, t_pg, PROT_READ))
+		DIE("mprotect: %s", strerror(errno));
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ALLOC, ro), -EFAULT);
+	EXPECT_EQ(t_debugfs_count(), n0);
+	/* Nor its name. */
+	{
+		struct cma_mem_alloc a;
+
+		if (EXPECT_ERR(t_alloc(fd, t_pg, 0, "efault", &a), 0))
+			REQUIRE_OK(t_free(fd, a.id));
+	}
+	munmap(ro, t_pg);
+	close(fd);
+}
+
+/*
+ * Run as another uid, against buffer ID (named NAME, mapped at OFFSET) of
+ * a different owner: EPERM everywhere, EACCES for mmap, not in LIST; and
+ * this caller's own buffers carry its uid and no DMA address.
+ */
+static void sub_foreign(int argc, char **argv)
+{
+	uint32_t id = strtoul(argv[0], NULL, 0);
+	const char *name = argv[1];
+	uint64_t offset = strtoull(argv[2], NULL, 0);
+	struct cma_mem_info info;
+	struct cma_mem_alloc a;
+	struct cma_mem_list l;
+	uint32_t ids[64];
+	uint32_t i;
+	void *p;
+	int fd = t_open();
+
+	(void)argc;
+	EXPECT_ERR(t_info(fd, id, &info), -EPERM);
+	EXPECT_ERR(t_attach(fd, id, NULL, &info), -EPERM);
+	EXPECT_ERR(t_attach(fd, 0, name, &info), -EPERM);
+	EXPECT_ERR(t_sync(fd, id, CMA_MEM_SYNC_FOR_CPU, 0, 0), -EPERM);
+	EXPECT_ERR(t_free(fd, id), -EPERM);
+	EXPECT_ERR(t_mmap(fd, t_pg, PROT_READ, MAP_SHARED, offset, &p), -EACCES);
+	/* Its name is still taken, for everyone. */
+	EXPECT_ERR(t_alloc(fd, t_pg, 0, name, &a), -EEXIST);
+	ALLOC(fd, 2 * t_pg, 0, NULL, &a);
+	EXPECT_EQ(a.dma_addr, 0);
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	EXPECT_EQ(info.uid, getuid());
+	EXPECT_EQ(info.dma_addr, 0);
+	REQUIRE_OK(list_page(fd, 0, ids, 64, &l));
+	for (i = 0; i < l.count; i++)
+		if (ids[i] == id)
+			FAIL("LIST shows another uid's buffer %u", id);
+	EXPECT_TRUE(l.count >= 1, "LIST does not show the caller's own buffer");
+	for (i = 0; i < l.count; i++) {
+		REQUIRE_OK(t_info(fd, ids[i], &info));
+		EXPECT_EQ(info.uid, getuid());
+	}
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+}
+
+static const struct t_subtest tests[] = {
+	{ "size-zero", sub_size_zero, 0, "" },
+	{ "size-huge", sub_size_huge, 0, "" },
+	{ "flags", sub_flags, 0, "" },
+	{ "align", sub_align, 0, "" },
+	{ "names-bad", sub_names_bad, 0, "" },
+	{ "names-good", sub_names_good, 0, "" },
+	{ "name-clash", sub_name_clash, 0, "" },
+	{ "bad-ids", sub_bad_ids, 0, "" },
+	{ "free-attach", sub_free_attach, 0, "" },
+	{ "unknown-cmd", sub_unknown_cmd, 0, "" },
+	{ "reserved", sub_reserved, 0, "" },
+	{ "struct-size", sub_struct_size, 0, "" },
+	{ "list", sub_list, 0, "" },
+	{ "sync-range", sub_sync_range, 0, "" },
+	{ "efault", sub_efault, 0, "" },
+	{ "foreign", sub_foreign, 3, "ID NAME MMAP_OFFSET  (as another uid)" },
+};
+
+T_MAIN(tests)
