@@ -110,8 +110,13 @@ err_deregister:
 static void __exit cmamem_exit(void)
 {
 	cmamem_debugfs_exit();
-	misc_deregister(&cmamem.misc);
+	/*
+	 * Before misc_deregister(), which frees the struct device the memory
+	 * was allocated on. No open() can succeed any more: it would need a
+	 * reference to this module, which is going away.
+	 */
 	cmamem_buf_release_all();
+	misc_deregister(&cmamem.misc);
 	mtree_destroy(&cmamem.offsets);
 	xa_destroy(&cmamem.bufs);
 }
