@@ -129,7 +129,7 @@ int cmamem_alloc(struct cmamem *dev, uint64_t size, uint64_t align,
  * @info:	out: the buffer, including its mmap_offset
  *
  * Return: 0; -ENOENT if there is no such buffer; -EPERM if another user
- * owns it.
+ * owns it; -EINVAL if it is not persistent (only its holders reach it).
  */
 int cmamem_attach(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
 

@@ -50,8 +50,14 @@ int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 		ret = cmamem_attach_name(dev, ref->name, info);
 	else
 		ret = cmamem_attach(dev, ref->id, info);
-	if (ret)
-		return ref->name ? cli_fail(ret, "buffer '%s'", ref->name) :
-				   cli_fail(ret, "buffer %u", ref->id);
-	return 0;
+	if (!ret)
+		return 0;
+	/* The arguments were checked: EINVAL means a non-persistent buffer,
+	 * which only the process that made it can reach. */
+	if (ret == -EINVAL)
+		return ref->name ?
+			cli_fail(ret, "buffer '%s' is not persistent", ref->name) :
+			cli_fail(ret, "buffer %u is not persistent", ref->id);
+	return ref->name ? cli_fail(ret, "buffer '%s'", ref->name) :
+			   cli_fail(ret, "buffer %u", ref->id);
 }
