@@ -200,7 +200,7 @@ fk() {
 }
 
 @test "valgrind: alloc, fill, dump, list, info and free against the fake" {
-	command -v valgrind >/dev/null || skip "no valgrind"
+	need_valgrind
 	run -0 env LD_PRELOAD=$FAKE valgrind -q --leak-check=full --error-exitcode=99 \
 		--errors-for-leak-kinds=definite,possible "$CMAMEM" alloc 64K --name v --json
 	local cmd

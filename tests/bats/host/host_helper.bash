@@ -3,6 +3,11 @@
 # (and $CMAMEM_DEVICE) at a path that does not exist, so a test can tell a
 # usage error (exit 2, device untouched) from a run that got as far as
 # opening the device (exit 1, "cannot open").
+#
+# BUILD selects another build tree, e.g. an ASan one:
+#   make -C src/cli BUILD=/tmp/asan CFLAGS="-g -fsanitize=address,undefined" \
+#        LDFLAGS=-fsanitize=address,undefined
+#   BUILD=/tmp/asan ASAN_OPTIONS=verify_asan_link_order=0 bats tests/bats/host
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -50,4 +55,14 @@ assert_reached_device() {
 vg() {
 	valgrind -q --leak-check=full --show-leak-kinds=definite,possible \
 		--errors-for-leak-kinds=definite,possible --error-exitcode=99 "$@"
+}
+
+# Skip a valgrind test when valgrind is missing, or when the binaries were
+# built with ASan (make ... CFLAGS=-fsanitize=address), which valgrind
+# cannot run; such a build is checked by running the other suites.
+need_valgrind() {
+	command -v valgrind >/dev/null || skip "no valgrind"
+	if nm "$CMAMEM" 2>/dev/null | grep -q __asan_init; then
+		skip "an ASan build: valgrind cannot run it"
+	fi
 }

@@ -159,7 +159,7 @@ build_prog() {
 
 @test "valgrind: the API program" {
 	[ -f "$FAKE" ] || skip "libcmamem-fake.so not built"
-	command -v valgrind >/dev/null || skip "no valgrind"
+	need_valgrind
 	build_prog
 	run env LD_PRELOAD="$FAKE" valgrind -q --leak-check=full --error-exitcode=99 \
 		--errors-for-leak-kinds=definite,possible "$BATS_TEST_TMPDIR/t" 300

@@ -6,7 +6,7 @@ load host_helper
 
 setup() {
 	host_setup
-	command -v valgrind >/dev/null || skip "no valgrind"
+	need_valgrind
 }
 
 @test "valgrind: help and version" {
