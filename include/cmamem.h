@@ -253,7 +253,12 @@ int cmamem_sync_end(struct cmamem *dev, uint32_t id, uint64_t offset,
  * @flags:	O_CLOEXEC, and one of O_RDONLY, O_WRONLY, O_RDWR
  * @fdp:	out: the dma-buf file descriptor; close() it
  *
- * Return: 0; -ENOENT; -EPERM; -ENOTTY if the module has no export yet.
+ * The dma-buf holds its own reference: the buffer lives while the fd (or a
+ * mapping or importer of it) does, even after cmamem_free().
+ *
+ * Return: 0; -EINVAL for other @flags; -ENOENT; -EPERM; -EACCES if @dev
+ * holds no handle to the buffer; -ENOMEM; -EOPNOTSUPP or -ENOTTY from a
+ * module built without export.
  */
 int cmamem_export(struct cmamem *dev, uint32_t id, uint32_t flags, int *fdp);
 
