@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -76,15 +77,28 @@ static int sync_if_cached(struct mapped *m, const struct buf_ref *ref,
 	return 0;
 }
 
-/* --from FILE: read straight into the mapping; more input than room is an
- * error rather than a silent truncation. */
+/*
+ * --from FILE: read straight into the mapping. A regular file that does not
+ * fit is refused before a byte is written (a bad argument, like a range
+ * past the end); a pipe or device is read until the range is full or the
+ * input ends, so `--from /dev/urandom --length 4K` works.
+ */
 static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 			uint64_t *done)
 {
-	char extra;
+	struct stat st;
 	ssize_t n;
 
 	*done = 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+		uint64_t left = (uint64_t)st.st_size - (pos > 0 ? (uint64_t)pos : 0);
+
+		if (pos <= st.st_size && left > m->len)
+			return cli_usage("--from %s: %llu bytes do not fit in the %llu bytes of the range",
+					 cli->from, (unsigned long long)left,
+					 (unsigned long long)m->len);
+	}
 	while (*done < m->len) {
 		uint64_t want = m->len - *done;
 
@@ -94,19 +108,9 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 		if (n < 0)
 			return cli_fail(errno, "read %s", cli->from);
 		if (n == 0)
-			return 0;
+			break;
 		*done += (uint64_t)n;
 	}
-	do {
-		n = read(fd, &extra, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n > 0) {
-		cli_err("--from %s: more data than the %llu bytes of the range",
-			cli->from, (unsigned long long)m->len);
-		return EXIT_FAILED;
-	}
-	if (n < 0)
-		return cli_fail(errno, "read %s", cli->from);
 	return 0;
 }
 

@@ -96,10 +96,18 @@ fk() {
 	00000060  ff ff ff ff 68 65 6c 6c  6f ff ff ff ff ff ff ff  |....hello.......|
 	00000070
 	EOT
-	# More input than the range holds: exit 1, and says so.
+	# A regular file larger than the range: exit 2, and nothing written.
+	fk fill 1 --pattern 0
 	run --separate-stderr fk fill 1 --from "$T/in" --length 4K
-	assert_failure 1
-	[[ $stderr == "cmamem: --from $T/in: more data than the 4096 bytes of the range" ]] || fail "$stderr"
+	assert_failure 2
+	[[ $stderr == "cmamem: --from $T/in: 5000 bytes do not fit in the 4096 bytes of the range" ]] || fail "$stderr"
+	run -2 fk fill 1 --from - --length 4K < "$T/in"
+	cmp <(fk dump 1 --raw) <(head -c 8K /dev/zero)
+	# A stream fills the range and stops.
+	run -0 fk fill 1 --from /dev/urandom --length 4K
+	run -0 bash -c "head -c 10000 /dev/zero | tr '\\0' x | LD_PRELOAD=$FAKE $CMAMEM fill 1 --from - --offset 4K"
+	run -0 fk dump 1 --offset 4K --length 16
+	assert_line --index 0 "00001000  78 78 78 78 78 78 78 78  78 78 78 78 78 78 78 78  |xxxxxxxxxxxxxxxx|"
 }
 
 @test "alloc --json and info --json have the documented keys" {
@@ -168,7 +176,7 @@ fk() {
 	run -4 fk free 1
 }
 
-@test "exit 5: a limit reached; exit 1: a name taken, a bad range from the kernel" {
+@test "exit 5: a limit reached; exit 1: a name taken" {
 	CMAMEM_FAKE_LIMIT=1 fk alloc 4K > /dev/null
 	run --separate-stderr env CMAMEM_FAKE_LIMIT=1 LD_PRELOAD=$FAKE "$CMAMEM" alloc 4K
 	assert_failure 5
