@@ -87,7 +87,6 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 			uint64_t *done)
 {
 	struct stat st;
-	ssize_t n;
 
 	*done = 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -101,8 +100,9 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 	}
 	while (*done < m->len) {
 		uint64_t want = m->len - *done;
+		ssize_t n = read(fd, m->p + *done,
+				 want > CHUNK ? CHUNK : (size_t)want);
 
-		n = read(fd, m->p + *done, want > CHUNK ? CHUNK : (size_t)want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
