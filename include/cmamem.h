@@ -30,7 +30,7 @@ extern "C" {
 #define CMAMEM_DEFAULT_DEVICE	"/dev/cma_mem"
 #define CMAMEM_DEVICE_ENV	"CMAMEM_DEVICE"
 
-/* A name is 1 to 31 bytes of printable ASCII without '/'. */
+/* A name is 1 to 31 bytes of printable ASCII, without space or '/'. */
 #define CMAMEM_NAME_MAX		31
 
 /*

@@ -58,8 +58,8 @@ int arg_ref(const char *s, struct buf_ref *ref)
 	return 0;
 }
 
-/* The kernel's rule (1..31 printable ASCII, no '/'), plus ours: not all
- * digits, since such a name would read as an id. */
+/* The kernel's rule (1..31 bytes of printable ASCII, no space, no '/'),
+ * plus ours: not all digits, since such a name would read as an id. */
 int arg_name(const char *what, const char *s)
 {
 	const char *p;
@@ -72,8 +72,8 @@ int arg_name(const char *what, const char *s)
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c < 0x20 || c > 0x7e)
-			return cli_usage("invalid %s: byte %zu is not printable ASCII",
+		if (c <= 0x20 || c > 0x7e)
+			return cli_usage("invalid %s: byte %zu is a space or not printable ASCII",
 					 what, (size_t)(p - s));
 		if (c == '/')
 			return cli_usage("invalid %s '%s': contains '/'", what, s);

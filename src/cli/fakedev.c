@@ -184,7 +184,7 @@ static int name_ok(const char *name)
 	if (len == CMA_MEM_NAME_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (name[i] < 0x20 || name[i] > 0x7e || name[i] == '/')
+		if (name[i] <= 0x20 || name[i] > 0x7e || name[i] == '/')
 			return 0;
 	return 1;
 }

@@ -50,7 +50,7 @@ static const struct poptOption global_options[] = {
 
 static const struct poptOption alloc_options[] = {
 	{ "name", 'n', POPT_ARG_STRING, NULL, OPT_NAME,
-	  "a unique name: 1-31 printable ASCII bytes, no '/', not all digits", "NAME" },
+	  "a unique name: 1-31 printable ASCII bytes, no space or '/', not all digits", "NAME" },
 	{ "cache", 'c', POPT_ARG_STRING, NULL, OPT_CACHE,
 	  "cache mode: wc (default), uncached or cached", "MODE" },
 	{ "align", 'a', POPT_ARG_STRING, NULL, OPT_ALIGN,

@@ -46,13 +46,15 @@ setup() { host_setup; }
 	assert_usage "invalid buffer name '': empty" free ''
 	assert_usage "invalid buffer name 'a/b': contains '/'" dump a/b
 	assert_usage "longer than 31 bytes" info aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-	assert_usage "byte 1 is not printable ASCII" info "a$(printf '\t')b"
-	assert_usage "byte 0 is not printable ASCII" info "$(printf '\xc3\xa9')"
+	assert_usage "byte 1 is a space or not printable ASCII" info "a$(printf '\t')b"
+	assert_usage "byte 0 is a space or not printable ASCII" info "$(printf '\xc3\xa9')"
+	assert_usage "byte 3 is a space or not printable ASCII" info "cam 0"
+	assert_usage "byte 0 is a space or not printable ASCII" alloc 4K --name " "
 	# Ids and names that are fine get as far as the device.
 	assert_reached_device info 4294967295
 	assert_reached_device info 007
 	assert_reached_device info aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-	assert_reached_device info "cam 0"
+	assert_reached_device info '~!cam#0'
 	assert_reached_device free frame-buffer.1
 }
 
