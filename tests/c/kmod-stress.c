@@ -34,6 +34,28 @@
 #define DEBUGFS_BUFFERS "/sys/kernel/debug/cma_mem/buffers"
 
 static int shared_fd;
+
+/* The last address-space changes, for the crash report. */
+#define TRACE_LEN 256
+static struct {
+	const char *what;
+	void *addr;
+	size_t len;
+	long arg;
+	int tid;
+} trace[TRACE_LEN];
+static atomic_uint trace_pos;
+
+static void note(const char *what, void *addr, size_t len, long arg)
+{
+	unsigned int i = atomic_fetch_add(&trace_pos, 1) % TRACE_LEN;
+
+	trace[i].what = what;
+	trace[i].addr = addr;
+	trace[i].len = len;
+	trace[i].arg = arg;
+	trace[i].tid = gettid();
+}
 static atomic_int stop, errors;
 static atomic_uint ops;
 
@@ -113,14 +135,27 @@ static void one_op(int fd, unsigned int *seed, uint32_t *ids, int n)
 			break;
 		p = mmap(NULL, i.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			 i.mmap_offset);
+		note("mmap", p, i.size, i.id);
 		if (p == MAP_FAILED) {
 			/* Not held by this file, or freed meanwhile. */
 			expect("mmap", -1, EACCES, EINVAL);
 			break;
 		}
 		memset(p, 0x5a, i.size);
-		if (rand_r(seed) % 2)
-			munmap(p + 4096 * (i.size > 4096), 4096);
+		/*
+		 * A hole in the middle, then the rest piece by piece: another
+		 * thread may have mapped something into the hole meanwhile.
+		 */
+		if (i.size > 8192 && rand_r(seed) % 2) {
+			note("munmap hole", p + 4096, 4096, i.id);
+			munmap(p + 4096, 4096);
+			note("munmap head", p, 4096, i.id);
+			munmap(p, 4096);
+			note("munmap tail", p + 8192, i.size - 8192, i.id);
+			munmap(p + 8192, i.size - 8192);
+			break;
+		}
+		note("munmap", p, i.size, i.id);
 		munmap(p, i.size);
 		break;
 	case 5:
@@ -141,8 +176,10 @@ static void one_op(int fd, unsigned int *seed, uint32_t *ids, int n)
 		if (rand_r(seed) % 2 && !ioctl(fd, CMA_MEM_IOC_INFO, &i)) {
 			p = mmap(NULL, i.size, PROT_READ | PROT_WRITE,
 				 MAP_SHARED, e.fd, 0);
+			note("dmabuf mmap", p, i.size, e.fd);
 			if (p != MAP_FAILED) {
 				p[0] = 1;
+				note("dmabuf munmap", p, i.size, e.fd);
 				munmap(p, i.size);
 			}
 		}
@@ -213,6 +250,7 @@ static void *forker(void *arg)
 			continue;
 		p = mmap(NULL, a.size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 shared_fd, a.mmap_offset);
+		note("fork mmap", p, a.size, a.id);
 		pid = fork();
 		if (!pid) {
 			if (p != MAP_FAILED)
@@ -223,8 +261,10 @@ static void *forker(void *arg)
 
 		if (ioctl(shared_fd, CMA_MEM_IOC_FREE, &f))
 			expect("fork free", -1, ENOENT, ENOENT);
-		if (p != MAP_FAILED)
+		if (p != MAP_FAILED) {
+			note("fork munmap", p, a.size, a.id);
 			munmap(p, a.size);
+		}
 		waitpid(pid, &status, 0);
 	}
 	return NULL;
@@ -235,8 +275,15 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	char cmd[64];
 
+	unsigned int i, end = atomic_load(&trace_pos);
+
 	(void)uc;
-	fprintf(stderr, "signal %d at %p\n", sig, si->si_addr);
+	fprintf(stderr, "signal %d code %d at %p in %d\n", sig, si->si_code,
+		si->si_addr, gettid());
+	for (i = end > 64 ? end - 64 : 0; i < end; i++)
+		fprintf(stderr, "%d %s %p+%zx (%ld)\n", trace[i % TRACE_LEN].tid,
+			trace[i % TRACE_LEN].what, trace[i % TRACE_LEN].addr,
+			trace[i % TRACE_LEN].len, trace[i % TRACE_LEN].arg);
 	snprintf(cmd, sizeof(cmd), "cat /proc/%d/maps >&2", getpid());
 	if (system(cmd))
 		fprintf(stderr, "no maps\n");
