@@ -16,7 +16,10 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Names are at most 31 bytes, printable ASCII, no '/', NUL-terminated. */
+/*
+ * Names are 1 to 31 bytes of printable ASCII other than space and '/'
+ * (0x21-0x7e), NUL-terminated, and unique among live buffers.
+ */
 #define CMA_MEM_NAME_LEN		32
 
 /*
@@ -44,11 +47,15 @@
 
 /**
  * struct cma_mem_alloc - CMA_MEM_IOC_ALLOC
- * @size:	in: bytes wanted (not 0); out: bytes allocated, page-aligned
- * @align:	in: 0, or a power of two; the DMA address is a multiple of it
+ * @size:	in: bytes wanted (not 0); out: bytes allocated: page-aligned,
+ *		and at least @align
+ * @align:	in: 0, or a power of two; the DMA address is a multiple of it.
+ *		Alignments beyond what CMA guarantees (PAGE_SIZE <<
+ *		CONFIG_CMA_ALIGNMENT) are refused with EINVAL.
  * @flags:	in: CMA_MEM_ALLOC_FLAGS
  * @id:		out: the buffer id; this file now holds a handle to it
- * @mmap_offset: out: pass to mmap() to map the buffer
+ * @mmap_offset: out: pass to mmap() to map the buffer: a page-aligned byte
+ *		offset, never 0 (offset 0 belongs to the legacy ABI)
  * @dma_addr:	out: the device address; 0 unless the caller has
  *		CAP_SYS_RAWIO
  * @name:	in: optional unique name, or all zero
@@ -65,7 +72,8 @@ struct cma_mem_alloc {
 
 /**
  * struct cma_mem_info - CMA_MEM_IOC_INFO, CMA_MEM_IOC_ATTACH
- * @id:		in: the buffer (ATTACH: or 0 to look it up by @name)
+ * @id:		in: the buffer. ATTACH takes exactly one of @id and @name:
+ *		@id 0 to look the buffer up by @name, or an empty @name
  * @flags:	out: cache mode, CMA_MEM_PERSIST, and the source
  *		(CMA_MEM_FROM_POOL or CMA_MEM_FROM_CMA)
  * @size:	out: bytes
@@ -108,7 +116,8 @@ struct cma_mem_free {
  * struct cma_mem_list - CMA_MEM_IOC_LIST: the caller's own buffers
  * @ids:	in: user pointer to an array of @capacity __u32
  * @capacity:	in: entries the array holds
- * @count:	out: entries written, in increasing id order
+ * @count:	out: entries written, in increasing id order. One call writes
+ *		at most 1024, whatever @capacity says: follow @next.
  * @start:	in: list ids from this one on (0 or 1 for the first page)
  * @next:	out: @start for the next page, or 0 when this was the last
  * @flags:	must be zero
