@@ -815,6 +815,86 @@ static void test_debugfs(int fd)
 	bfree(fd, a.id);
 }
 
+/*
+ * Lines of the debugfs table, read in small pieces so that seq_file stops and
+ * restarts many times; *sorted says whether the ids increase. -1 if absent.
+ */
+static int debugfs_lines(int *sorted)
+{
+	int dfd = open("/sys/kernel/debug/cma_mem/buffers", O_RDONLY);
+	unsigned int prev = 0;
+	size_t have = 0;
+	char buf[97];
+	int lines = 0;
+	ssize_t got;
+
+	*sorted = 1;
+	if (dfd < 0)
+		return -1;
+	while ((got = read(dfd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		char *line = buf, *end;
+
+		have += got;
+		buf[have] = 0;
+		while ((end = strchr(line, '\n'))) {
+			unsigned int id;
+
+			*end = 0;
+			if (lines++ && sscanf(line, "%u", &id) == 1) {
+				*sorted &= id > prev;
+				prev = id;
+			}
+			line = end + 1;
+		}
+		have = strlen(line);
+		memmove(buf, line, have);
+	}
+	close(dfd);
+	return lines;
+}
+
+/* 10,000 buffers: LIST pages through them, debugfs streams them. */
+static void test_many(int fd)
+{
+	enum { N = 10000 };
+	static uint32_t ids[N], listed[N];
+	int base = nr_buffers(), lines, sorted;
+	struct cma_mem_list l;
+	struct cma_mem_alloc a;
+	unsigned int n = 0, i;
+
+	for (i = 0; i < N; i++) {
+		if (alloc(fd, 4096, 0, NULL, &a)) {
+			CHECK(0, "alloc %u: %m", i);
+			break;
+		}
+		ids[i] = a.id;
+	}
+	CHECK(nr_buffers() == base + N, "count %d", nr_buffers());
+
+	memset(&l, 0, sizeof(l));
+	do {
+		l.ids = (uintptr_t)(listed + n);
+		l.capacity = N - n;
+		if (xioctl(fd, CMA_MEM_IOC_LIST, &l))
+			break;
+		CHECK(l.count <= 1024, "at most 1024 a call: %u", l.count);
+		n += l.count;
+		l.start = l.next;
+	} while (l.next && n < N);
+	CHECK(n == N, "listed %u", n);
+	CHECK(!memcmp(ids, listed, sizeof(ids)), "in id order");
+
+	lines = debugfs_lines(&sorted);
+	if (lines >= 0)
+		CHECK(lines == nr_buffers() + 1 && sorted,
+		      "debugfs lines %d sorted %d", lines, sorted);
+
+	for (i = 0; i < N; i++)
+		bfree(fd, ids[i]);
+	CHECK(nr_buffers() == base, "count %d", nr_buffers());
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -828,7 +908,7 @@ int main(int argc, char **argv)
 		test_mmap,	      test_free_while_mapped, test_fork,
 		test_close_frees,     test_persist,	     test_list,
 		test_gup,	      test_legacy,	     test_foreign,
-		test_debugfs,
+		test_debugfs,	      test_many,
 	};
 	unsigned int t;
 
