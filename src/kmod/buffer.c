@@ -87,6 +87,19 @@ static struct cmamem_buf *cmamem_buf_find(u32 id)
 	return buf && !buf->dead ? buf : NULL;
 }
 
+/*
+ * @buf, found by id or name, if the caller may use it: ERR_PTR(-ENOENT) if
+ * it was not found, ERR_PTR(-EPERM) if it is another user's.
+ */
+static struct cmamem_buf *cmamem_buf_usable(struct cmamem_buf *buf)
+{
+	if (!buf)
+		return ERR_PTR(-ENOENT);
+	if (!cmamem_may_use(buf))
+		return ERR_PTR(-EPERM);
+	return buf;
+}
+
 /* A reachable buffer by name, or NULL. */
 static struct cmamem_buf *cmamem_buf_find_name(const char *name)
 {
@@ -124,17 +137,23 @@ static bool cmamem_pages_idle(struct cmamem_buf *buf)
 	return true;
 }
 
-static void cmamem_dma_free(struct cmamem_buf *buf)
+/* Give back what cmamem_dma_alloc() got from the DMA API. */
+static void cmamem_dma_release(struct cmamem_buf *buf)
 {
 	struct device *dev = cmamem_device();
 
-	sg_free_table(&buf->sgt);
 	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
 		dma_free_pages(dev, buf->size, buf->page, buf->dma_addr,
 			       DMA_BIDIRECTIONAL);
 	else
 		dma_free_attrs(dev, buf->size, buf->vaddr, buf->dma_addr,
 			       buf->attrs);
+}
+
+static void cmamem_dma_free(struct cmamem_buf *buf)
+{
+	sg_free_table(&buf->sgt);
+	cmamem_dma_release(buf);
 }
 
 /* Zero a CACHED buffer and write the zeroes back before anyone sees it. */
@@ -209,12 +228,7 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 err_free_sgt:
 	sg_free_table(&buf->sgt);
 err_free:
-	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
-		dma_free_pages(dev, buf->size, buf->page, buf->dma_addr,
-			       DMA_BIDIRECTIONAL);
-	else
-		dma_free_attrs(dev, buf->size, buf->vaddr, buf->dma_addr,
-			       buf->attrs);
+	cmamem_dma_release(buf);
 	return ret;
 }
 
@@ -486,13 +500,9 @@ int cmamem_buf_free(struct cmamem_file *cf, u32 id)
 	int ret = 0;
 
 	mutex_lock(&cmamem.lock);
-	buf = cmamem_buf_find(id);
-	if (!buf) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	if (!cmamem_may_use(buf)) {
-		ret = -EPERM;
+	buf = cmamem_buf_usable(cmamem_buf_find(id));
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
 		goto out_unlock;
 	}
 	if (xa_load(&cf->handles, id)) {
@@ -534,15 +544,11 @@ int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info)
 
 	mutex_lock(&cmamem.lock);
 	if (info->id)
-		buf = cmamem_buf_find(info->id);
+		buf = cmamem_buf_usable(cmamem_buf_find(info->id));
 	else
-		buf = cmamem_buf_find_name(info->name);
-	if (!buf) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	if (!cmamem_may_use(buf)) {
-		ret = -EPERM;
+		buf = cmamem_buf_usable(cmamem_buf_find_name(info->name));
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
 		goto out_unlock;
 	}
 	if (!(buf->flags & CMA_MEM_PERSIST)) {
@@ -574,11 +580,9 @@ int cmamem_buf_info(struct cma_mem_info *info)
 	int ret = 0;
 
 	mutex_lock(&cmamem.lock);
-	buf = cmamem_buf_find(info->id);
-	if (!buf)
-		ret = -ENOENT;
-	else if (!cmamem_may_use(buf))
-		ret = -EPERM;
+	buf = cmamem_buf_usable(cmamem_buf_find(info->id));
+	if (IS_ERR(buf))
+		ret = PTR_ERR(buf);
 	else
 		cmamem_buf_fill_info(buf, info);
 	mutex_unlock(&cmamem.lock);
@@ -638,13 +642,9 @@ int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir)
 	int ret = 0;
 
 	mutex_lock(&cmamem.lock);
-	buf = cmamem_buf_find(id);
-	if (!buf) {
-		ret = -ENOENT;
-		goto out_unlock;
-	}
-	if (!cmamem_may_use(buf)) {
-		ret = -EPERM;
+	buf = cmamem_buf_usable(cmamem_buf_find(id));
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
 		goto out_unlock;
 	}
 	if (offset >= buf->size) {
@@ -684,8 +684,8 @@ out_unlock:
  * @npages:	the mapping's length in pages
  * @first:	set to the buffer page the mapping starts at
  *
- * On success the caller owns a reference for the VMA, and the buffer counts
- * it in its mappings.
+ * On success the caller owns a reference for the VMA, taken with
+ * cmamem_vma_get().
  *
  * Return: the buffer, ERR_PTR(-EINVAL) for an offset that belongs to no
  * buffer or a range past its end, or ERR_PTR(-EACCES) for a buffer @cf
@@ -715,8 +715,7 @@ struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
 		buf = ERR_PTR(-EACCES);
 		goto out_unlock;
 	}
-	kref_get(&buf->ref);
-	atomic_inc(&buf->mappings);
+	cmamem_vma_get(buf);
 out_unlock:
 	mutex_unlock(&cmamem.lock);
 	return buf;
@@ -737,12 +736,8 @@ struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id)
 	struct cmamem_buf *buf;
 
 	mutex_lock(&cmamem.lock);
-	buf = cmamem_buf_find(id);
-	if (!buf)
-		buf = ERR_PTR(-ENOENT);
-	else if (!cmamem_may_use(buf))
-		buf = ERR_PTR(-EPERM);
-	else if (!xa_load(&cf->handles, id))
+	buf = cmamem_buf_usable(cmamem_buf_find(id));
+	if (!IS_ERR(buf) && !xa_load(&cf->handles, id))
 		buf = ERR_PTR(-EACCES);
 	if (!IS_ERR(buf)) {
 		kref_get(&buf->ref);

@@ -182,18 +182,10 @@ static int cmamem_dmabuf_mmap(struct dma_buf *dmabuf,
 			      struct vm_area_struct *vma)
 {
 	struct cmamem_export *exp = dmabuf->priv;
-	struct cmamem_buf *buf = exp->buf;
-	int ret;
 
 	/* The dma-buf core checked the range against the buffer's size. */
-	kref_get(&buf->ref);
-	atomic_inc(&buf->mappings);
-	ret = cmamem_mmap_buf(vma, buf, vma->vm_pgoff, true);
-	if (ret) {
-		atomic_dec(&buf->mappings);
-		cmamem_buf_put(buf);
-	}
-	return ret;
+	cmamem_vma_get(exp->buf);
+	return cmamem_mmap_buf(vma, exp->buf, vma->vm_pgoff, true);
 }
 
 /* A kernel mapping of a CACHED buffer's pages, which may be highmem. */

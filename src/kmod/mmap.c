@@ -23,20 +23,27 @@
 static const struct vm_operations_struct cmamem_vm_ops;
 static const struct vm_operations_struct cmamem_vm_ops_from0;
 
-static void cmamem_vm_open(struct vm_area_struct *vma)
+/* A reference for a VMA, counted in the buffer's mappings. */
+void cmamem_vma_get(struct cmamem_buf *buf)
 {
-	struct cmamem_buf *buf = vma->vm_private_data;
-
 	kref_get(&buf->ref);
 	atomic_inc(&buf->mappings);
 }
 
-static void cmamem_vm_close(struct vm_area_struct *vma)
+static void cmamem_vma_put(struct cmamem_buf *buf)
 {
-	struct cmamem_buf *buf = vma->vm_private_data;
-
 	atomic_dec(&buf->mappings);
 	cmamem_buf_put(buf);
+}
+
+static void cmamem_vm_open(struct vm_area_struct *vma)
+{
+	cmamem_vma_get(vma->vm_private_data);
+}
+
+static void cmamem_vm_close(struct vm_area_struct *vma)
+{
+	cmamem_vma_put(vma->vm_private_data);
 }
 
 /*
@@ -120,8 +127,8 @@ out:
 
 /**
  * cmamem_mmap_buf - map a buffer into a VMA
- * @vma:	the VMA, which already holds a reference to @buf and is
- *		counted in its mappings; on failure the caller drops both
+ * @vma:	the VMA, for which the caller took a reference with
+ *		cmamem_vma_get(); on failure this drops it
  * @buf:	the buffer
  * @first:	the buffer page the VMA starts at
  * @from0:	the VMA's page offsets count from the buffer's first page
@@ -132,9 +139,13 @@ out:
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0)
 {
+	int ret;
+
 	/* A private mapping would give copy-on-write copies, not the buffer. */
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED)) {
+		ret = -EINVAL;
+		goto err_put;
+	}
 
 	/*
 	 * Not VM_DONTCOPY: a forked child keeps the mapping, and vm_ops->open
@@ -145,31 +156,28 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 	vma->vm_private_data = buf;
 	vma->vm_ops = from0 ? &cmamem_vm_ops_from0 : &cmamem_vm_ops;
 
+	ret = cmamem_insert_pages(vma, buf, first);
+	if (ret)
+		goto err_put;
+	return 0;
+
+err_put:
 	/*
-	 * On failure the core unmaps what was inserted, but does not call
-	 * vm_ops->close on a VMA whose mmap failed.
+	 * The core unmaps what was inserted, but does not call vm_ops->close
+	 * on a VMA whose mmap failed.
 	 */
-	return cmamem_insert_pages(vma, buf, first);
+	cmamem_vma_put(buf);
+	return ret;
 }
 
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct cmamem_buf *buf;
 	unsigned long first;
-	int ret;
-
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
 
 	buf = cmamem_buf_get_mapping(file->private_data, vma->vm_pgoff,
 				     vma_pages(vma), &first);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-
-	ret = cmamem_mmap_buf(vma, buf, first, !vma->vm_pgoff);
-	if (ret) {
-		atomic_dec(&buf->mappings);
-		cmamem_buf_put(buf);
-	}
-	return ret;
+	return cmamem_mmap_buf(vma, buf, first, !vma->vm_pgoff);
 }
