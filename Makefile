@@ -72,8 +72,96 @@ lint:
 bench:
 	bench/run
 
-install: all
-	@echo "install: not yet (see issue 9)"
+# --- install, uninstall, DKMS (issue 9) -------------------------------------
+#
+#   make install [DESTDIR=...] [PREFIX=/usr/local] [UDEV_GROUP=video] [KDIR=...]
+#
+# The module goes in through Kbuild's modules_install (INSTALL_MOD_PATH is
+# DESTDIR), under /lib/modules/KERNELRELEASE/$(INSTALL_MOD_DIR); the library,
+# its headers and pkg-config file, and the CLI through their own Makefiles;
+# the udev rule and the modprobe.d example under SYSCONFDIR, which does not
+# follow PREFIX (udev and modprobe look in fixed places). With an empty
+# DESTDIR it also runs depmod and reloads the udev rules.
+VERSION := $(shell sed -n 's/^\#define CMAMEM_VERSION[[:space:]]*"\(.*\)"/\1/p' include/cmamem.h)
+SYSCONFDIR ?= /etc
+UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
+MODPROBEDIR ?= $(SYSCONFDIR)/modprobe.d
+UDEV_GROUP ?= video
+MANDIR ?= $(PREFIX)/share/man
+INSTALL_MOD_DIR ?= extra
+INSTALL ?= install
+KREL = $(shell cat "$(KDIR)/include/config/kernel.release" 2>/dev/null)
+# Kbuild signs modules on install when the kernel has CONFIG_MODULE_SIG_ALL,
+# with the key it was built with. Distribution headers ship no key: install
+# unsigned then, rather than let sign-file fail on every install.
+MODSIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' "$(KDIR)/.config" 2>/dev/null)
+MODSIG_ALL = $(shell sed -n 's/^CONFIG_MODULE_SIG_ALL=//p' "$(KDIR)/.config" 2>/dev/null)
+MODSIG_FLAGS = $(if $(filter y,$(MODSIG_ALL)),$(if $(wildcard $(MODSIG_KEY) $(KDIR)/$(MODSIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
+SUBMAKE_INSTALL = PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" INSTALL="$(INSTALL)" MANDIR="$(MANDIR)"
+UDEV_RULE := 60-cmamem.rules
+MODPROBE_CONF := cmamem.conf
+
+.PHONY: install-kmod uninstall-kmod dkms-src dkms-install dkms-uninstall
+
+install: all install-kmod
+	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
+	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
+	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
+	$(INSTALL) -d "$(DESTDIR)$(UDEVRULESDIR)" "$(DESTDIR)$(MODPROBEDIR)"
+	sed 's|@GROUP@|$(UDEV_GROUP)|g' packaging/$(UDEV_RULE).in >"$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)"
+	chmod 0644 "$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)"
+	$(INSTALL) -m 0644 packaging/cmamem-modprobe.conf "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
+ifeq ($(DESTDIR),)
+	@getent group "$(UDEV_GROUP)" >/dev/null || \
+		echo "install: warning: group '$(UDEV_GROUP)' does not exist; /dev/cma_mem stays root's" >&2
+	-udevadm control --reload-rules 2>/dev/null && \
+		udevadm trigger --action=add --subsystem-match=misc --sysname-match=cma_mem 2>/dev/null
+endif
+
+install-kmod: kmod
+	$(MAKE) -C "$(KDIR)" M="$(KMOD_OUT)" INSTALL_MOD_PATH="$(DESTDIR)" \
+		INSTALL_MOD_DIR="$(INSTALL_MOD_DIR)" $(MODSIG_FLAGS) modules_install
+ifeq ($(DESTDIR),)
+	depmod -a "$(KREL)"
+endif
+
+uninstall: uninstall-kmod
+	$(MAKE) -C src/lib uninstall $(SUBMAKE_INSTALL)
+	$(MAKE) -C src/cli uninstall $(SUBMAKE_INSTALL)
+	rm -f "$(DESTDIR)$(MANDIR)/man4/cma_mem.4" \
+		"$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)" "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
+
+uninstall-kmod:
+	@[ -n "$(KREL)" ] || { echo "uninstall: no kernel release in $(KDIR) (set KDIR)" >&2; exit 1; }
+	rm -f "$(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/cma_mem.ko"*
+ifeq ($(DESTDIR),)
+	depmod -a "$(KREL)"
+endif
+
+# DKMS: the module's sources, its Kbuild and the uapi header, laid out as DKMS
+# wants them in /usr/src/cmamem-VERSION, then added, built and installed for
+# DKMS_KERNEL (default: the running kernel). DKMS_FLAGS passes more options
+# (e.g. --kernelsourcedir). dkms refuses kernels without CONFIG_DMA_CMA.
+DKMS_SRC ?= /usr/src/cmamem-$(VERSION)
+DKMS_KERNEL ?= $(shell uname -r)
+DKMS_FLAGS ?=
+dkms-src:
+	rm -rf "$(DESTDIR)$(DKMS_SRC)"
+	$(INSTALL) -d "$(DESTDIR)$(DKMS_SRC)/include/uapi/linux"
+	$(INSTALL) -m 0644 src/kmod/Kbuild $(wildcard src/kmod/*.c src/kmod/*.h) "$(DESTDIR)$(DKMS_SRC)"
+	$(INSTALL) -m 0644 include/uapi/linux/cma_mem.h "$(DESTDIR)$(DKMS_SRC)/include/uapi/linux"
+	sed 's|@VERSION@|$(VERSION)|g' packaging/dkms.conf.in >"$(DESTDIR)$(DKMS_SRC)/dkms.conf"
+
+dkms-install: dkms-src
+	! dkms status -m cmamem -v $(VERSION) $(DKMS_FLAGS) | grep -q . || \
+		dkms remove -m cmamem -v $(VERSION) --all $(DKMS_FLAGS)
+	dkms add -m cmamem -v $(VERSION) $(DKMS_FLAGS)
+	dkms build -m cmamem -v $(VERSION) -k "$(DKMS_KERNEL)" $(DKMS_FLAGS)
+	dkms install -m cmamem -v $(VERSION) -k "$(DKMS_KERNEL)" $(DKMS_FLAGS)
+
+dkms-uninstall:
+	-dkms remove -m cmamem -v $(VERSION) --all $(DKMS_FLAGS)
+	rm -rf "$(DESTDIR)$(DKMS_SRC)"
 
 clean:
 	rm -rf $(BUILD)
