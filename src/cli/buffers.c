@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -15,6 +17,30 @@ static const uint32_t cache_flags[] = {
 static const char *const source_words[] = { "auto", "pool", "cma", NULL };
 static const uint32_t source_flags[] = { 0, CMAMEM_FROM_POOL, CMAMEM_FROM_CMA };
 
+/*
+ * --size-from FILE: the size of a file, so `fill --from FILE` fits. Only a
+ * regular file has a size to take; a pipe or device is a usage error.
+ */
+static int size_from_file(const char *path, uint64_t *size)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		int err = errno;
+
+		return cli_usage("invalid --size-from '%s': %s", path,
+				 strerror(err));
+	}
+	if (!S_ISREG(st.st_mode))
+		return cli_usage("invalid --size-from '%s': not a regular file",
+				 path);
+	if (!st.st_size)
+		return cli_usage("invalid --size-from '%s': the file is empty",
+				 path);
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
 /* Buffers made from the command line outlive it: that is their point. */
 int action_alloc(struct cli *cli)
 {
@@ -22,12 +48,25 @@ int action_alloc(struct cli *cli)
 	struct cmamem *dev;
 	uint32_t flags = CMAMEM_PERSIST;
 	uint64_t size, align = 0;
+	const char *what;
 	int idx, ret;
 
-	if (arg_size("SIZE", cli->args[0], &size))
-		return EXIT_USAGE;
-	if (!size)
-		return cli_usage("invalid SIZE '%s': must not be 0", cli->args[0]);
+	if (cli->size_from) {
+		if (cli->nargs)
+			return cli_usage("alloc: give SIZE or --size-from, not both");
+		if (size_from_file(cli->size_from, &size))
+			return EXIT_USAGE;
+		what = cli->size_from;
+	} else {
+		if (!cli->nargs)
+			return cli_usage("alloc: missing SIZE; try `cmamem alloc --help`");
+		if (arg_size("SIZE", cli->args[0], &size))
+			return EXIT_USAGE;
+		if (!size)
+			return cli_usage("invalid SIZE '%s': must not be 0",
+					 cli->args[0]);
+		what = cli->args[0];
+	}
 	if (cli->name && arg_name("--name", cli->name))
 		return EXIT_USAGE;
 	if (cli->cache) {
@@ -56,7 +95,7 @@ int action_alloc(struct cli *cli)
 		cmamem_close(dev);
 		if (ret == -EEXIST)
 			return cli_fail(ret, "alloc: name '%s'", cli->name);
-		return cli_fail(ret, "alloc %s", cli->args[0]);
+		return cli_fail(ret, "alloc %s", what);
 	}
 	/* ALLOC does not say where the memory came from; INFO does. */
 	if (cmamem_info(dev, info.id, &full) == 0)
@@ -64,16 +103,18 @@ int action_alloc(struct cli *cli)
 	cmamem_close(dev);
 
 	if (cli->json) {
-		printf("{\"id\":%u,\"name\":", info.id);
-		if (info.name[0])
-			json_string(info.name);
-		else
-			fputs("null", stdout);
-		printf(",\"size\":%llu,\"cache\":\"%s\",\"mmap_offset\":%llu,"
-		       "\"dma_addr\":%llu,\"source\":\"%s\"}\n",
-		       (unsigned long long)info.size, cache_name(info.flags),
-		       (unsigned long long)info.mmap_offset,
-		       (unsigned long long)info.dma_addr, source_name(info.flags));
+		struct json_obj j;
+
+		json_begin(&j);
+		json_u64(&j, "id", info.id);
+		json_str(&j, "name", info.name[0] ? info.name : NULL);
+		json_u64(&j, "size", info.size);
+		json_str(&j, "cache", cache_name(info.flags));
+		json_u64(&j, "mmap_offset", info.mmap_offset);
+		json_u64(&j, "dma_addr", info.dma_addr);
+		json_str(&j, "source", source_name(info.flags));
+		json_end(&j);
+		putchar('\n');
 	} else {
 		printf("%u\n", info.id);
 	}

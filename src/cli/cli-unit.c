@@ -8,6 +8,10 @@
  *   cli-unit pattern KIND VALUE POS LEN     the bytes `fill` would write at
  *                                           buffer positions [POS, POS+LEN);
  *                                           KIND: byte, word, counter, random
+ *   cli-unit od FILE WIDTH ENDIAN [SKIP [LENGTH]]
+ *                                           as `od -A x -t xWIDTH --endian
+ *                                           ENDIAN -j SKIP -N LENGTH`
+ *   cli-unit digest ALGO FILE               checksum's digest of FILE
  *
  * hexdump feeds the file through in odd-sized (but 16-multiple) chunks, as
  * dump does, so line and squeeze state must survive chunk boundaries.
@@ -18,7 +22,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "digest.h"
 #include "hexdump.h"
+#include "odfmt.h"
 #include "pattern.h"
 #include "size.h"
 
@@ -90,6 +96,94 @@ static int unit_pattern(char **argv)
 	return EXIT_OK;
 }
 
+/* The file in one piece (tests use small files), fed in odd chunks. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	FILE *in = fopen(path, "rb");
+
+	*len = 0;
+	if (!in)
+		return NULL;
+	for (;;) {
+		size_t n;
+
+		if (*len == cap) {
+			unsigned char *grown = realloc(buf, cap + 65536);
+
+			if (!grown)
+				break;
+			buf = grown;
+			cap += 65536;
+		}
+		n = fread(buf + *len, 1, cap - *len, in);
+		if (!n)
+			break;
+		*len += n;
+	}
+	fclose(in);
+	return buf ? buf : malloc(1);
+}
+
+static int unit_od(int argc, char **argv)
+{
+	static const char *const orders[] = { "little", "big", NULL };
+	uint64_t width, skip = 0, len = UINT64_MAX, pos;
+	struct odfmt od;
+	unsigned char *buf;
+	size_t size;
+	int big;
+
+	if (arg_u64("WIDTH", argv[3], &width) ||
+	    arg_word("ENDIAN", argv[4], orders, &big) ||
+	    (argc > 5 && arg_size("SKIP", argv[5], &skip)) ||
+	    (argc > 6 && arg_size("LENGTH", argv[6], &len)))
+		return EXIT_USAGE;
+	buf = slurp(argv[2], &size);
+	if (!buf)
+		return cli_fail(errno, "%s", argv[2]);
+	if (skip > size)
+		skip = size;
+	if (len > size - skip)
+		len = size - skip;
+	odfmt_init(&od, stdout, skip, (unsigned int)width, big);
+	/* 4096 + 48 bytes a call: a multiple of 16 that is not a power of two. */
+	for (pos = 0; pos < len; pos += 4144)
+		odfmt_feed(&od, buf + skip + pos,
+			   len - pos < 4144 ? (size_t)(len - pos) : 4144);
+	odfmt_finish(&od);
+	free(buf);
+	return EXIT_OK;
+}
+
+static int unit_digest(char **argv)
+{
+	char hex[DIGEST_HEX_MAX];
+	struct digest d;
+	unsigned char *buf;
+	size_t size, pos;
+	int algo;
+
+	if (arg_word("ALGO", argv[2], digest_names, &algo))
+		return EXIT_USAGE;
+	buf = slurp(argv[3], &size);
+	if (!buf)
+		return cli_fail(errno, "%s", argv[3]);
+	if (digest_init(&d, (enum digest_algo)algo)) {
+		free(buf);
+		return EXIT_FAILED;
+	}
+	/* Odd pieces: a digest must not depend on how it was fed. */
+	for (pos = 0; pos < size; pos += 1000)
+		digest_update(&d, buf + pos, size - pos < 1000 ? size - pos : 1000);
+	free(buf);
+	if (digest_final(&d, hex))
+		return EXIT_FAILED;
+	puts(hex);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t v;
@@ -104,7 +198,12 @@ int main(int argc, char **argv)
 	}
 	if (argc == 6 && !strcmp(argv[1], "pattern"))
 		return unit_pattern(argv);
+	if (argc >= 5 && argc <= 7 && !strcmp(argv[1], "od"))
+		return unit_od(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "digest"))
+		return unit_digest(argv);
 	fputs("usage: cli-unit hexdump FILE [SKIP [LENGTH]] | size STRING |"
-	      " pattern KIND VALUE POS LEN\n", stderr);
+	      " pattern KIND VALUE POS LEN | od FILE WIDTH ENDIAN [SKIP [LENGTH]] |"
+	      " digest ALGO FILE\n", stderr);
 	return EXIT_USAGE;
 }

@@ -30,7 +30,7 @@ struct cli;
 struct action_type {
 	const char *name;
 	int (*handler)(struct cli *cli);
-	int required_args;		/* positional arguments, exactly */
+	int min_args, max_args;		/* positional arguments; max -1: any */
 	const struct poptOption *options; /* the action's own popt table */
 	const char *arg_help;		/* "SIZE", "ID|NAME" */
 	const char *summary;		/* one line, for `cmamem --help` */
@@ -53,6 +53,7 @@ struct cli {
 	/* action options (each action's table admits only its own) */
 	char *name, *cache, *align, *from, *offset, *length;
 	char *pattern, *word, *seed, *for_dir;
+	char *size_from, *algo, *format, *endian, *dest_offset;
 	int counter, random, raw;
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
@@ -94,12 +95,46 @@ int cli_open(const struct cli *cli, struct cmamem **devp);
 int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 	       struct cmamem_info *info);
 
+/* map.c: a buffer range mapped for an action. */
+struct mapped {
+	struct cmamem *dev;		/* NULL once unmapped */
+	struct cmamem_info info;
+	unsigned char *p;
+	uint64_t off, len;
+};
+
+/* Bytes moved per read/write/digest step: big enough to amortise calls,
+ * small enough for a progress bar to move. */
+#define CHUNK	(1024 * 1024)
+
+/* Open, attach, check the range (a *len of 0: to the end), map. An exit code. */
+int map_range(const struct cli *cli, const struct buf_ref *ref, uint64_t off,
+	      uint64_t len, int prot, struct mapped *m);
+void unmap_range(struct mapped *m);
+int sync_if_cached(struct mapped *m, const struct buf_ref *ref,
+		   enum cmamem_sync_dir dir);
+
 /* output.c: the names and formats shared by info, list and alloc. */
 const char *cache_name(uint32_t flags);
 const char *source_name(uint32_t flags);
 void json_string(const char *s);
 void print_info_json(const struct cmamem_info *info);
 void print_info_text(const struct cmamem_info *info);
+
+/*
+ * One JSON object on stdout, key by key: every --json result is written
+ * with these, so stats and limits get the same escaping and layout.
+ *   struct json_obj j; json_begin(&j); json_u64(&j, "id", 1); json_end(&j);
+ */
+struct json_obj {
+	int keys;
+};
+void json_begin(struct json_obj *j);
+void json_u64(struct json_obj *j, const char *key, uint64_t v);
+void json_str(struct json_obj *j, const char *key, const char *s); /* NULL: null */
+void json_bool(struct json_obj *j, const char *key, int v);
+void json_null(struct json_obj *j, const char *key);
+void json_end(struct json_obj *j);		/* "}" (no newline) */
 
 /* The actions. */
 int action_alloc(struct cli *cli);
@@ -109,5 +144,10 @@ int action_info(struct cli *cli);
 int action_fill(struct cli *cli);
 int action_dump(struct cli *cli);
 int action_sync(struct cli *cli);
+int action_checksum(struct cli *cli);
+int action_cmp(struct cli *cli);
+int action_copy(struct cli *cli);
+int action_verify(struct cli *cli);
+int action_export(struct cli *cli);
 
 #endif

@@ -15,67 +15,9 @@
 
 #include "cli.h"
 #include "hexdump.h"
+#include "odfmt.h"
 #include "pattern.h"
-
-/* Bytes moved per read/write/staging step: big enough to amortise calls. */
-#define CHUNK	(1024 * 1024)
-
-/* An attached buffer with a range of it mapped. */
-struct mapped {
-	struct cmamem *dev;
-	struct cmamem_info info;
-	unsigned char *p;
-	uint64_t off, len;
-};
-
-/* Open, attach, check the range, map. Returns an exit code. */
-static int map_range(const struct cli *cli, const struct buf_ref *ref,
-		     uint64_t off, uint64_t len, int prot, struct mapped *m)
-{
-	void *p;
-	int ret;
-
-	memset(m, 0, sizeof(*m));
-	ret = cli_open(cli, &m->dev);
-	if (ret)
-		return ret;
-	ret = cli_attach(m->dev, ref, &m->info);
-	if (!ret)
-		ret = range_check(ref, m->info.size, off, &len);
-	if (ret) {
-		cmamem_close(m->dev);
-		return ret;
-	}
-	ret = cmamem_map(m->dev, &m->info, off, len, prot, &p);
-	if (ret) {
-		cmamem_close(m->dev);
-		return cli_fail(ret, "mmap buffer %s", ref->text);
-	}
-	m->p = p;
-	m->off = off;
-	m->len = len;
-	return 0;
-}
-
-static void unmap_range(struct mapped *m)
-{
-	cmamem_unmap(m->p, m->len);
-	cmamem_close(m->dev);
-}
-
-/* Cache maintenance is only needed, and only done, for CACHED buffers. */
-static int sync_if_cached(struct mapped *m, const struct buf_ref *ref,
-			  enum cmamem_sync_dir dir)
-{
-	int ret;
-
-	if ((m->info.flags & CMAMEM_CACHE_MASK) != CMAMEM_CACHE_CACHED)
-		return 0;
-	ret = cmamem_sync(m->dev, m->info.id, m->off, m->len, dir);
-	if (ret)
-		return cli_fail(ret, "sync buffer %s", ref->text);
-	return 0;
-}
+#include "progress.h"
 
 /*
  * --from FILE: read straight into the mapping. A regular file that does not
@@ -87,6 +29,8 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 			uint64_t *done)
 {
 	struct stat st;
+	struct progress pr;
+	int ret = 0;
 
 	*done = 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -98,6 +42,7 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 					 cli->from, (unsigned long long)left,
 					 (unsigned long long)m->len);
 	}
+	progress_init(&pr, cli, "fill", m->len, 1);
 	while (*done < m->len) {
 		uint64_t want = m->len - *done;
 		ssize_t n = read(fd, m->p + *done,
@@ -105,13 +50,17 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return cli_fail(errno, "read %s", cli->from);
+		if (n < 0) {
+			ret = cli_fail(errno, "read %s", cli->from);
+			break;
+		}
 		if (n == 0)
 			break;
 		*done += (uint64_t)n;
+		progress_add(&pr, (uint64_t)n);
 	}
-	return 0;
+	progress_end(&pr);
+	return ret;
 }
 
 /* Check fill's mode options; fills @pt, or opens --from into @fd. */
@@ -175,7 +124,17 @@ int action_fill(struct cli *cli)
 	if (fd >= 0) {
 		ret = fill_from_fd(cli, fd, &m, &done);
 	} else {
-		pattern_fill(&pt, m.off, m.p, (size_t)m.len);
+		struct progress pr;
+
+		/* In chunks, so a progress bar can move on a slow bus. */
+		progress_init(&pr, cli, "fill", m.len, 1);
+		for (done = 0; done < m.len; done += CHUNK) {
+			size_t n = m.len - done > CHUNK ? CHUNK : (size_t)(m.len - done);
+
+			pattern_fill(&pt, m.off + done, m.p + done, n);
+			progress_add(&pr, n);
+		}
+		progress_end(&pr);
 		done = m.len;
 	}
 	if (!ret)
@@ -207,35 +166,96 @@ static int write_all(int fd, const unsigned char *p, uint64_t len)
 	return 0;
 }
 
+enum dump_format { FMT_HEX, FMT_RAW, FMT_U8, FMT_U16, FMT_U32, FMT_U64 };
+static const char *const format_words[] = {
+	"hex", "raw", "u8", "u16", "u32", "u64", NULL,
+};
+static const unsigned int format_width[] = { 1, 1, 1, 2, 4, 8 };
+
 /*
- * hexdump -C of the range. The mapping may be uncached, where every read is
- * a bus access: copy each chunk once into cached memory (a fast sequential
- * memcpy) and let the formatter, which reads each byte twice, work there.
+ * The range, chunk by chunk, to its formatter or (raw) straight to stdout.
+ * The mapping may be uncached, where every read is a bus access: copy each
+ * chunk once into cached memory (a fast sequential memcpy) and let the
+ * formatter, which reads each byte twice, work there.
  */
-static int dump_hex(struct mapped *m)
+static int dump_range(const struct cli *cli, struct mapped *m, int format,
+		      int big)
 {
-	struct hexdump *hd = malloc(sizeof(*hd));
-	unsigned char *stage = malloc(CHUNK);
+	struct hexdump *hd = NULL;
+	struct odfmt od;
+	struct progress pr;
+	unsigned char *stage = NULL;
 	uint64_t pos;
 	int ret = 0;
 
-	if (!hd || !stage) {
+	/* A bar only when the output goes to a file, not over the terminal. */
+	progress_init(&pr, cli, "dump", m->len, !isatty(STDOUT_FILENO));
+	if (format == FMT_RAW) {
+		/* Straight from the mapping: no stdio copy. */
+		fflush(stdout);
+		for (pos = 0; pos < m->len && !ret; pos += CHUNK) {
+			size_t n = m->len - pos > CHUNK ? CHUNK : (size_t)(m->len - pos);
+
+			ret = write_all(STDOUT_FILENO, m->p + pos, n);
+			progress_add(&pr, n);
+		}
+		progress_end(&pr);
+		return ret;
+	}
+	stage = malloc(CHUNK);
+	if (format == FMT_HEX)
+		hd = malloc(sizeof(*hd));
+	if (!stage || (format == FMT_HEX && !hd)) {
 		free(hd);
 		free(stage);
 		return -ENOMEM;
 	}
-	hexdump_init(hd, stdout, m->off);
+	if (hd)
+		hexdump_init(hd, stdout, m->off);
+	else
+		odfmt_init(&od, stdout, m->off, format_width[format], big);
 	for (pos = 0; pos < m->len && !ret; pos += CHUNK) {
 		size_t n = m->len - pos > CHUNK ? CHUNK : (size_t)(m->len - pos);
 
 		memcpy(stage, m->p + pos, n);
-		ret = hexdump_feed(hd, stage, n);
+		ret = hd ? hexdump_feed(hd, stage, n) : odfmt_feed(&od, stage, n);
+		progress_add(&pr, n);
 	}
+	progress_end(&pr);
 	if (!ret)
-		ret = hexdump_finish(hd);
+		ret = hd ? hexdump_finish(hd) : odfmt_finish(&od);
 	free(hd);
 	free(stage);
 	return ret;
+}
+
+/* --format, --endian and --raw, checked before the device. */
+static int dump_args(const struct cli *cli, uint64_t off, uint64_t len,
+		     int *format, int *big)
+{
+	static const char *const orders[] = { "little", "big", NULL };
+	unsigned int w;
+
+	*format = cli->raw ? FMT_RAW : FMT_HEX;
+	*big = 0;
+	if (cli->format) {
+		if (arg_word("--format", cli->format, format_words, format))
+			return EXIT_USAGE;
+		if (cli->raw && *format != FMT_RAW)
+			return cli_usage("dump: --raw and --format %s disagree",
+					 cli->format);
+	}
+	if (cli->endian) {
+		if (arg_word("--endian", cli->endian, orders, big))
+			return EXIT_USAGE;
+		if (*format < FMT_U8)
+			return cli_usage("dump: --endian goes with --format u8, u16, u32 or u64");
+	}
+	w = format_width[*format];
+	if (off % w || len % w)
+		return cli_usage("dump: --format %s wants --offset and --length in whole %u-byte words",
+				 format_words[*format], w);
+	return 0;
 }
 
 int action_dump(struct cli *cli)
@@ -243,22 +263,22 @@ int action_dump(struct cli *cli)
 	struct buf_ref ref;
 	struct mapped m;
 	uint64_t off, len;
-	int ret;
+	int format, big, ret;
 
-	if (arg_ref(cli->args[0], &ref) || arg_offlen(cli, &off, &len))
+	if (arg_ref(cli->args[0], &ref) || arg_offlen(cli, &off, &len) ||
+	    dump_args(cli, off, len, &format, &big))
 		return EXIT_USAGE;
 	ret = map_range(cli, &ref, off, len, PROT_READ, &m);
 	if (ret)
 		return ret;
+	if (m.len % format_width[format]) {
+		unmap_range(&m);
+		return cli_usage("dump: --format %s wants whole words; the range holds %llu bytes",
+				 format_words[format], (unsigned long long)m.len);
+	}
 	ret = sync_if_cached(&m, &ref, CMAMEM_SYNC_FOR_CPU);
 	if (!ret) {
-		if (cli->raw) {
-			/* Straight from the mapping: no stdio copy. */
-			fflush(stdout);
-			ret = write_all(STDOUT_FILENO, m.p, m.len);
-		} else {
-			ret = dump_hex(&m);
-		}
+		ret = dump_range(cli, &m, format, big);
 		if (ret)
 			ret = cli_fail(ret, "write");
 	}

@@ -12,7 +12,7 @@
  * the kernel) and ID.meta ("size flags uid name"). It models the errno
  * conventions the CLI depends on (ENOENT, EPERM by uid in the meta file,
  * EINVAL, EEXIST, EACCES for mmap without a handle, ENOTTY; EDQUOT with
- * CMAMEM_FAKE_LIMIT=N buffers), not the memory:
+ * CMAMEM_FAKE_LIMIT=N buffers; EXPORT hands out the data file), not the memory:
  * there is no DMA, no CMA, and no locking between processes.
  * It is not the driver's specification; cma_mem(4) and the guest suites are.
  */
@@ -350,6 +350,30 @@ static int do_list(struct cma_mem_list *l)
 	return 0;
 }
 
+/* EXPORT: the data file itself stands in for the dma-buf (it maps the
+ * same bytes), so `cmamem export` can be run end to end on the host. */
+static int do_export(struct fake_file *f, struct cma_mem_export *e)
+{
+	char path[4096];
+	struct meta m;
+	int ret, fd;
+
+	if (e->reserved || (e->flags & ~(__u32)(O_CLOEXEC | O_ACCMODE)) ||
+	    (e->flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	ret = lookup(e->id, &m);
+	if (ret)
+		return ret;
+	if (!holds(f, e->id))
+		return -EACCES;
+	path_of(path, sizeof(path), e->id, "data");
+	fd = real_open(path, (int)e->flags);
+	if (fd < 0)
+		return -errno;
+	e->fd = fd;
+	return 0;
+}
+
 static int do_sync(const struct cma_mem_sync *s)
 {
 	struct meta m;
@@ -447,6 +471,9 @@ int ioctl(int fd, unsigned long cmd, ...)
 		break;
 	case CMA_MEM_IOC_SYNC:
 		ret = do_sync(arg);
+		break;
+	case CMA_MEM_IOC_EXPORT:
+		ret = do_export(f, arg);
 		break;
 	default:
 		ret = -ENOTTY;

@@ -23,7 +23,7 @@ enum {
 	OPT_DEVICE = 1, OPT_JSON, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_VERSION,
 	OPT_NAME, OPT_CACHE, OPT_ALIGN, OPT_FROM, OPT_OFFSET, OPT_LENGTH,
 	OPT_PATTERN, OPT_WORD, OPT_COUNTER, OPT_RANDOM, OPT_SEED, OPT_RAW,
-	OPT_FOR,
+	OPT_FOR, OPT_SIZE_FROM, OPT_ALGO, OPT_FORMAT, OPT_ENDIAN, OPT_DEST_OFFSET,
 };
 
 static const struct poptOption global_options[] = {
@@ -57,6 +57,8 @@ static const struct poptOption alloc_options[] = {
 	  "DMA address alignment, a power of two", "SIZE" },
 	{ "from", 'f', POPT_ARG_STRING, NULL, OPT_FROM,
 	  "memory source: auto (default: pool, then CMA), pool or cma", "SOURCE" },
+	{ "size-from", 0, POPT_ARG_STRING, NULL, OPT_SIZE_FROM,
+	  "the size of FILE, instead of SIZE", "FILE" },
 	POPT_TABLEEND
 };
 
@@ -78,8 +80,32 @@ static const struct poptOption fill_options[] = {
 };
 
 static const struct poptOption dump_options[] = {
+	{ "format", 'F', POPT_ARG_STRING, NULL, OPT_FORMAT,
+	  "hex (hexdump -C, the default), raw, or words as od -A x -t x1|x2|x4|x8: u8, u16, u32, u64",
+	  "FORMAT" },
+	{ "endian", 'e', POPT_ARG_STRING, NULL, OPT_ENDIAN,
+	  "byte order of u16, u32, u64 words: little (default) or big", "ORDER" },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW,
-	  "write the bytes themselves, not hexdump -C text", NULL },
+	  "the same as --format raw: the bytes themselves", NULL },
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption checksum_options[] = {
+	{ "algo", 'A', POPT_ARG_STRING, NULL, OPT_ALGO,
+	  "sha256 (default, as sha256sum) or crc32 (as crc32(1))", "ALGO" },
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption cmp_options[] = {
+	OFFSET_LENGTH_OPTIONS,
+	POPT_TABLEEND
+};
+
+static const struct poptOption copy_options[] = {
+	{ "dest-offset", 't', POPT_ARG_STRING, NULL, OPT_DEST_OFFSET,
+	  "where the bytes go in DST (default: --offset)", "SIZE" },
 	OFFSET_LENGTH_OPTIONS,
 	POPT_TABLEEND
 };
@@ -96,38 +122,70 @@ static const struct poptOption no_options[] = {
 };
 
 static const struct action_type actions[] = {
-	{ "alloc", action_alloc, 1, alloc_options, "SIZE",
+	{ "alloc", action_alloc, 0, 1, alloc_options, "SIZE",
 	  "allocate a persistent buffer and print its id",
 	  "Allocates a zeroed, physically contiguous buffer of SIZE bytes (rounded\n"
 	  "up to pages) that persists until `cmamem free`, and prints its id\n"
 	  "(--json: an object with id, name, size, cache, mmap_offset, dma_addr,\n"
-	  "source). SIZE: 4096, 0x1000, 64K, 8M, 1G (binary units; KiB, MiB too)." },
-	{ "free", action_free, 1, no_options, "ID|NAME",
+	  "source). SIZE: 4096, 0x1000, 64K, 8M, 1G (binary units; KiB, MiB too);\n"
+	  "--size-from FILE takes the size of FILE instead." },
+	{ "free", action_free, 1, 1, no_options, "ID|NAME",
 	  "free a buffer",
 	  "Drops the persistent reference. The memory returns to CMA once no\n"
 	  "process holds or maps the buffer." },
-	{ "list", action_list, 0, no_options, "",
+	{ "list", action_list, 0, 0, no_options, "",
 	  "list your buffers",
 	  "Prints the ids of your buffers, one a line; with --verbose a table,\n"
 	  "with --json an array of the objects `info --json` prints." },
-	{ "info", action_info, 1, no_options, "ID|NAME",
+	{ "info", action_info, 1, 1, no_options, "ID|NAME",
 	  "describe a buffer",
 	  "Prints `key: value` lines: id, name, size, cache, persistent, source,\n"
 	  "mmap_offset, dma_addr, uid, handles, mappings, exports (--json: one\n"
 	  "object with the same keys)." },
-	{ "fill", action_fill, 1, fill_options, "ID|NAME",
+	{ "fill", action_fill, 1, 1, fill_options, "ID|NAME",
 	  "write a pattern, random bytes or a file into a buffer",
 	  "Exactly one source: --pattern, --word, --counter, --random or --from.\n"
 	  "Patterns depend on the position in the buffer, not in the range, so a\n"
 	  "partial fill writes what a whole fill would have written there." },
-	{ "dump", action_dump, 1, dump_options, "ID|NAME",
-	  "print a buffer as hexdump -C does, or raw",
+	{ "dump", action_dump, 1, 1, dump_options, "ID|NAME",
+	  "print a buffer as hexdump -C or od does, or raw",
 	  "The output is byte for byte that of `hexdump -C -s OFFSET -n LENGTH`\n"
-	  "on a file holding the buffer; --raw writes the bytes instead." },
-	{ "sync", action_sync, 1, sync_options, "ID|NAME",
+	  "on a file holding the buffer; --format uN that of `od -A x -t xN/8\n"
+	  "--endian ORDER -j OFFSET -N LENGTH` (N/8 bytes a word; the range must be\n"
+	  "whole words); --format raw (or --raw) writes the bytes instead." },
+	{ "sync", action_sync, 1, 1, sync_options, "ID|NAME",
 	  "cache maintenance on a buffer range",
 	  "--for cpu before the CPU reads what a device wrote; --for device\n"
 	  "before a device reads what the CPU wrote. A no-op unless cached." },
+	{ "checksum", action_checksum, 1, 1, checksum_options, "ID|NAME",
+	  "print the SHA-256 or CRC-32 of a buffer range",
+	  "Prints the digest alone, in lowercase hex: what `sha256sum` (without its\n"
+	  "file name) or `crc32` prints for a file holding the same bytes (--json:\n"
+	  "id, name, offset, length, algo, digest)." },
+	{ "cmp", action_cmp, 2, 2, cmp_options, "A B",
+	  "compare two buffers, or a buffer and a file, as cmp(1)",
+	  "A and B are buffers (ID|NAME) or files: an argument holding a '/' (such\n"
+	  "as ./a.bin), or '-' for standard input. Exit 0 if the same, 1 if they\n"
+	  "differ (\"A B differ: byte N, line M\" on stdout; --quiet: silent), 2 or\n"
+	  "more for trouble. --offset skips that many bytes of both." },
+	{ "copy", action_copy, 2, 2, copy_options, "SRC DST",
+	  "copy bytes from one buffer to another",
+	  "Copies SRC's range --offset/--length (default: all of it) into DST at\n"
+	  "--dest-offset (default: the same offset). SRC and DST may be the same\n"
+	  "buffer; overlapping ranges are copied as memmove() does." },
+	{ "verify", action_verify, 1, 1, no_options, "ID|NAME",
+	  "prove a buffer is physically contiguous (root)",
+	  "Maps the buffer, reads each page's frame number from\n"
+	  "/proc/self/pagemap, and checks that they are consecutive and that the\n"
+	  "first is the DMA address the driver reports. Exit 0 if so, 1 if not\n"
+	  "(--json: id, name, size, pages, contiguous, phys_addr, dma_addr,\n"
+	  "dma_match, first_gap, ok)." },
+	{ "export", action_export, 2, -1, no_options, "ID|NAME -- CMD [ARGS...]",
+	  "run a command with the buffer's dma-buf fd",
+	  "Exports the buffer as a dma-buf and runs CMD with the fd inherited, its\n"
+	  "number in $CMAMEM_DMABUF_FD ($CMAMEM_BUFFER_ID and $CMAMEM_BUFFER_SIZE\n"
+	  "too). cmamem becomes CMD, so the exit status is CMD's (126 and 127 if\n"
+	  "it cannot run, as in sh). Put -- before CMD, so its options stay its own." },
 };
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
@@ -164,6 +222,11 @@ static void set_option(struct cli *cli, int code, char *val)
 	case OPT_FOR: set_str(&cli->for_dir, val); return;
 	case OPT_SEED: set_str(&cli->seed, val); return;
 	case OPT_RAW: cli->raw = 1; break;
+	case OPT_SIZE_FROM: set_str(&cli->size_from, val); return;
+	case OPT_ALGO: set_str(&cli->algo, val); return;
+	case OPT_FORMAT: set_str(&cli->format, val); return;
+	case OPT_ENDIAN: set_str(&cli->endian, val); return;
+	case OPT_DEST_OFFSET: set_str(&cli->dest_offset, val); return;
 	/* fill's sources: count distinct ones, so two of them is an error. */
 	case OPT_FROM:
 		if (!cli->from && cli->action && cli->action->handler == action_fill)
@@ -197,7 +260,8 @@ static void free_cli(struct cli *cli)
 	char **fields[] = {
 		&cli->device, &cli->name, &cli->cache, &cli->align, &cli->from,
 		&cli->offset, &cli->length, &cli->pattern, &cli->word,
-		&cli->seed, &cli->for_dir,
+		&cli->seed, &cli->for_dir, &cli->size_from, &cli->algo,
+		&cli->format, &cli->endian, &cli->dest_offset,
 	};
 	size_t i;
 
@@ -216,11 +280,11 @@ static void print_global_help(poptContext ctx)
 	poptPrintHelp(ctx, stdout, 0);
 	puts("\nActions:");
 	for (i = 0; i < N_ACTIONS; i++) {
-		char head[32];
+		char head[40];
 
 		snprintf(head, sizeof(head), "%s %s", actions[i].name,
 			 actions[i].arg_help);
-		printf("  %-18s %s\n", head, actions[i].summary);
+		printf("  %-20s %s\n", head, actions[i].summary);
 	}
 	puts("\nRun `cmamem ACTION --help` for an action's options; see cmamem(1).\n"
 	     "Exit status: 0 ok, 1 failed, 2 usage error, 3 not found,\n"
@@ -344,14 +408,14 @@ static int run_action(struct cli *cli, int argc, const char **argv, int help)
 	left = poptGetArgs(ctx);
 	while (left && left[n])
 		n++;
-	if (n < a->required_args) {
+	if (n < a->min_args) {
 		ret = cli_usage("%s: missing %s; try `cmamem %s --help`", a->name,
 				a->arg_help, a->name);
 		goto out;
 	}
-	if (n > a->required_args) {
+	if (a->max_args >= 0 && n > a->max_args) {
 		ret = cli_usage("%s: unexpected argument '%s'", a->name,
-				left[a->required_args]);
+				left[a->max_args]);
 		goto out;
 	}
 	cli->args = left;

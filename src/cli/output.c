@@ -48,22 +48,71 @@ void json_string(const char *s)
 	putchar('"');
 }
 
-void print_info_json(const struct cmamem_info *info)
+static void json_key(struct json_obj *j, const char *key)
 {
-	printf("{\"id\":%u,\"name\":", info->id);
-	if (info->name[0])
-		json_string(info->name);
+	if (j->keys++)
+		putchar(',');
+	json_string(key);
+	putchar(':');
+}
+
+void json_begin(struct json_obj *j)
+{
+	j->keys = 0;
+	putchar('{');
+}
+
+void json_u64(struct json_obj *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	printf("%llu", (unsigned long long)v);
+}
+
+void json_str(struct json_obj *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	if (s)
+		json_string(s);
 	else
 		fputs("null", stdout);
-	printf(",\"size\":%llu,\"cache\":\"%s\",\"persistent\":%s,"
-	       "\"source\":\"%s\",\"mmap_offset\":%llu,\"dma_addr\":%llu,"
-	       "\"uid\":%u,\"handles\":%u,\"mappings\":%u,\"exports\":%u}",
-	       (unsigned long long)info->size, cache_name(info->flags),
-	       (info->flags & CMAMEM_PERSIST) ? "true" : "false",
-	       source_name(info->flags),
-	       (unsigned long long)info->mmap_offset,
-	       (unsigned long long)info->dma_addr, info->uid, info->handles,
-	       info->mappings, info->exports);
+}
+
+void json_bool(struct json_obj *j, const char *key, int v)
+{
+	json_key(j, key);
+	fputs(v ? "true" : "false", stdout);
+}
+
+void json_null(struct json_obj *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", stdout);
+}
+
+void json_end(struct json_obj *j)
+{
+	(void)j;
+	putchar('}');
+}
+
+void print_info_json(const struct cmamem_info *info)
+{
+	struct json_obj j;
+
+	json_begin(&j);
+	json_u64(&j, "id", info->id);
+	json_str(&j, "name", info->name[0] ? info->name : NULL);
+	json_u64(&j, "size", info->size);
+	json_str(&j, "cache", cache_name(info->flags));
+	json_bool(&j, "persistent", info->flags & CMAMEM_PERSIST);
+	json_str(&j, "source", source_name(info->flags));
+	json_u64(&j, "mmap_offset", info->mmap_offset);
+	json_u64(&j, "dma_addr", info->dma_addr);
+	json_u64(&j, "uid", info->uid);
+	json_u64(&j, "handles", info->handles);
+	json_u64(&j, "mappings", info->mappings);
+	json_u64(&j, "exports", info->exports);
+	json_end(&j);
 }
 
 void print_info_text(const struct cmamem_info *info)

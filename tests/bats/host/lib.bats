@@ -45,10 +45,12 @@ setup() {
 build_prog() {
 	cat > "$BATS_TEST_TMPDIR/t.c" <<-'EOC'
 	#include <errno.h>
+	#include <fcntl.h>
 	#include <stdio.h>
 	#include <stdlib.h>
 	#include <string.h>
 	#include <sys/mman.h>
+	#include <unistd.h>
 	#include <cmamem.h>
 
 	#define CHECK(x) do { int r_ = (x); if (r_) { \
@@ -105,8 +107,11 @@ build_prog() {
 		EXPECT(cmamem_attach_name(b, "", &got), -EINVAL);
 		EXPECT(cmamem_attach_name(b, "nope", &got), -ENOENT);
 		EXPECT(cmamem_sync(b, info.id, 0, 0, (enum cmamem_sync_dir)3), -EINVAL);
-		EXPECT(cmamem_export(b, info.id, 0, &fd), -ENOTTY);
+		EXPECT(cmamem_export(b, info.id, O_ACCMODE, &fd), -EINVAL);
 		if (fd != -1)
+			return 3;
+		CHECK(cmamem_export(b, info.id, O_RDWR | O_CLOEXEC, &fd));
+		if (fd < 0 || close(fd))
 			return 3;
 		CHECK(cmamem_info(b, info.id, &got));
 		if (got.size != info.size || !(got.flags & CMAMEM_PERSIST))
