@@ -853,6 +853,59 @@ static int debugfs_lines(int *sorted)
 	return lines;
 }
 
+/* CmaFree in kB, from /proc/meminfo; -1 without CMA. */
+static long cma_free_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CmaFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * 128M in each mode comes out of CMA, and goes back to it. CmaFree moves with
+ * the page cache too, which may use free CMA pages: allow some slack.
+ */
+static void test_cma(int fd)
+{
+	const long len_kb = 128 << 10, slack_kb = 16 << 10;
+	struct cma_mem_alloc a;
+	unsigned int m;
+
+	if (cma_free_kb() < 0) {
+		printf("skip cma: no CmaFree\n");
+		return;
+	}
+	for (m = 0; m < 3; m++) {
+		long before = cma_free_kb(), during, after;
+		unsigned char *p;
+
+		CHECK(alloc(fd, len_kb << 10, m, NULL, &a) == 0,
+		      "alloc 128M mode %u", m);
+		during = cma_free_kb();
+		CHECK(before - during > len_kb - slack_kb,
+		      "from CMA: %ld kB before, %ld during", before, during);
+		p = map(fd, len_kb << 10, a.mmap_offset);
+		CHECK(p != MAP_FAILED, "map: %m");
+		if (p != MAP_FAILED) {
+			CHECK(all_bytes(p, len_kb << 10, 0), "zeroed");
+			memset(p, 0xc3, len_kb << 10);
+			munmap(p, len_kb << 10);
+		}
+		bfree(fd, a.id);
+		after = cma_free_kb();
+		CHECK(after - during > len_kb - slack_kb,
+		      "back to CMA: %ld kB during, %ld after", during, after);
+	}
+}
+
 /* 10,000 buffers: LIST pages through them, debugfs streams them. */
 static void test_many(int fd)
 {
@@ -908,7 +961,7 @@ int main(int argc, char **argv)
 		test_mmap,	      test_free_while_mapped, test_fork,
 		test_close_frees,     test_persist,	     test_list,
 		test_gup,	      test_legacy,	     test_foreign,
-		test_debugfs,	      test_many,
+		test_debugfs,	      test_many,	     test_cma,
 	};
 	unsigned int t;
 
