@@ -101,22 +101,29 @@ SUBMAKE_INSTALL = PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" INSTALL="$(INSTALL)" M
 UDEV_RULE := 60-cmamem.rules
 MODPROBE_CONF := cmamem.conf
 
-.PHONY: install-kmod uninstall-kmod dkms-src dkms-install dkms-uninstall
+.PHONY: install-kmod uninstall-kmod install-udev install-modprobe dkms-src dkms-install \
+	dkms-uninstall
 
-install: all install-kmod
+install: all install-kmod install-udev install-modprobe
 	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
 	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
-	$(INSTALL) -d "$(DESTDIR)$(UDEVRULESDIR)" "$(DESTDIR)$(MODPROBEDIR)"
+
+# The udev rule alone builds nothing, so the guest's udev test runs it from
+# the read-only tree: make install-udev UDEVRULESDIR=/run/udev/rules.d
+install-udev:
+	$(INSTALL) -d "$(DESTDIR)$(UDEVRULESDIR)"
 	sed 's|@GROUP@|$(UDEV_GROUP)|g' packaging/$(UDEV_RULE).in >"$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)"
 	chmod 0644 "$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)"
-	$(INSTALL) -m 0644 packaging/cmamem-modprobe.conf "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
 ifeq ($(DESTDIR),)
 	@getent group "$(UDEV_GROUP)" >/dev/null || \
 		echo "install: warning: group '$(UDEV_GROUP)' does not exist; /dev/cma_mem stays root's" >&2
-	-udevadm control --reload-rules 2>/dev/null && \
-		udevadm trigger --action=add --subsystem-match=misc --sysname-match=cma_mem 2>/dev/null
+	@if udevadm control --reload-rules 2>/dev/null; then \
+		udevadm trigger --action=add --subsystem-match=misc --sysname-match=cma_mem; fi
 endif
+
+install-modprobe:
+	$(INSTALL) -D -m 0644 packaging/cmamem-modprobe.conf "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
 
 install-kmod: kmod
 	$(MAKE) -C "$(KDIR)" M="$(KMOD_OUT)" INSTALL_MOD_PATH="$(DESTDIR)" \
