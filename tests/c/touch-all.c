@@ -2,15 +2,22 @@
 /*
  * touch-all: allocate buffers, map them and touch every page.
  *
- *   touch-all [--cache wc|uncached|cached] [--persist] SIZE...
+ *   touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] SIZE...
  *
- * For each SIZE (bytes, or with a K, M or G suffix), one after the other:
- * ALLOC it in the cache mode, check what ALLOC and INFO report (page-aligned
+ * For each cache MODE (wc, uncached, cached; default wc) and each SIZE
+ * (bytes, or with a K, M or G suffix), one after the other: ALLOC it, check what ALLOC and INFO report (page-aligned
  * size, mmap offset, cache mode, handles, mappings), map it whole, check
  * that every byte is zero, write a pattern over every word of every page,
  * read it all back, then unmap, FREE it and check it is gone. CACHED
  * buffers get CMA_MEM_IOC_SYNC around the CPU access, as the ABI asks.
- * Prints one line per size; see helper.h for the exit status.
+ *
+ * --dirty proves the zeroing: before each buffer, allocate the same size,
+ * fill it with 0xa5, note its DMA address and free it; the buffer that
+ * follows must read all zeros, and the line says "reused" when it got the
+ * same DMA address (the dirty memory itself), else "moved". Needs
+ * CAP_SYS_RAWIO to see DMA addresses.
+ *
+ * Prints one line per buffer; see helper.h for the exit status.
  */
 #include <time.h>
 
@@ -43,7 +50,25 @@ static uint64_t parse_size(const char *s)
 
 static const char *const modes[] = { "wc", "uncached", "cached" };
 
-static void touch_one(uint64_t size, uint32_t mode, bool persist)
+/* Leave @size bytes of 0xa5 behind, freed; return their DMA address. */
+static uint64_t dirty(uint64_t size, uint32_t mode)
+{
+	struct cma_mem_alloc a;
+	void *p;
+	int fd = t_open();
+
+	ALLOC(fd, size, mode, NULL, &a);
+	MAP(fd, a.size, a.mmap_offset, &p);
+	memset(p, 0xa5, a.size);
+	if (mode == CMA_MEM_CACHE_CACHED)
+		REQUIRE_OK(t_sync(fd, a.id, CMA_MEM_SYNC_FOR_DEVICE, 0, 0));
+	munmap(p, a.size);
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+	return a.dma_addr;
+}
+
+static void touch_one(uint64_t size, uint32_t mode, bool persist, bool dirty_first)
 {
 	uint64_t want = (size + t_pg - 1) & ~(uint64_t)(t_pg - 1);
 	uint32_t flags = mode | (persist ? CMA_MEM_PERSIST : 0);
@@ -52,6 +77,7 @@ static void touch_one(uint64_t size, uint32_t mode, bool persist)
 	struct cma_mem_info info;
 	double t0, ms_alloc, ms_touch;
 	uint64_t seed = size * 3 + mode;
+	uint64_t dirty_dma = dirty_first ? dirty(size, mode) : 0;
 	int fails = t_failures;
 	long bad;
 	void *p;
@@ -103,42 +129,59 @@ static void touch_one(uint64_t size, uint32_t mode, bool persist)
 	REQUIRE_OK(t_free(fd, a.id));
 	EXPECT_ERR(t_info(fd, a.id, &info), -ENOENT);
 	close(fd);
-	printf("%llu %s%s: %s (alloc %.1f ms, zero+write+verify %.1f ms)\n",
+	printf("%llu %s%s: %s%s (alloc %.1f ms, zero+write+verify %.1f ms)\n",
 	       (unsigned long long)size, modes[mode], persist ? " persist" : "",
-	       t_failures == fails ? "ok" : "FAILED", ms_alloc, ms_touch);
+	       t_failures == fails ? "ok" : "FAILED",
+	       !dirty_first ? "" : dirty_dma == a.dma_addr ? ", reused" : ", moved",
+	       ms_alloc, ms_touch);
+}
+
+/* Parse "wc,cached" into a bit per mode. */
+static unsigned int parse_modes(char *list)
+{
+	unsigned int set = 0, m;
+	char *save = NULL, *w;
+
+	for (w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		for (m = 0; m < 3; m++)
+			if (!strcmp(w, modes[m]))
+				break;
+		if (m == 3) {
+			fprintf(stderr, "touch-all: bad cache mode '%s'\n", w);
+			exit(2);
+		}
+		set |= 1U << m;
+	}
+	return set;
 }
 
 int main(int argc, char **argv)
 {
-	uint32_t mode = CMA_MEM_CACHE_WC;
-	bool persist = false;
-	int i = 1;
+	unsigned int set = 1U << CMA_MEM_CACHE_WC;
+	bool persist = false, dirty_first = false;
+	uint32_t mode;
+	int i = 1, j;
 
 	t_prog = "touch-all";
 	t_sub = "";
 	t_pg = sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--persist")) {
+		if (!strcmp(argv[i], "--persist"))
 			persist = true;
-		} else if (!strcmp(argv[i], "--cache") && i + 1 < argc) {
-			i++;
-			for (mode = 0; mode < 3; mode++)
-				if (!strcmp(argv[i], modes[mode]))
-					break;
-			if (mode == 3) {
-				fprintf(stderr, "touch-all: bad cache mode '%s'\n", argv[i]);
-				return 2;
-			}
-		} else {
+		else if (!strcmp(argv[i], "--dirty"))
+			dirty_first = true;
+		else if (!strcmp(argv[i], "--cache") && i + 1 < argc)
+			set = parse_modes(argv[++i]);
+		else
 			break;
-		}
 	}
-	if (i == argc) {
-		fprintf(stderr, "usage: touch-all [--cache wc|uncached|cached] [--persist] SIZE...\n");
+	if (i == argc || !set) {
+		fprintf(stderr, "usage: touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] SIZE...\n");
 		return 2;
 	}
-	for (; i < argc; i++)
-		touch_one(parse_size(argv[i]), mode, persist);
+	for (mode = 0; mode < 3; mode++)
+		for (j = i; j < argc && (set & (1U << mode)); j++)
+			touch_one(parse_size(argv[j]), mode, persist, dirty_first);
 	return t_failures ? 1 : 0;
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# Every error path of the ioctls and of mmap, raw (tests/c/ioctl-abi) and
+# through the CLI's exit codes; and a foreign uid, which may open the device
+# here (its mode is 0666 for this suite) but not touch root's buffers.
+
+load test_helper/common
+load test_helper/buffers
+
+FOREIGN_UID=1000
+
+setup_file() {
+	common_setup_file
+	target_run chmod 0666 "$CMAMEM_DEV"
+}
+
+teardown_file() {
+	target_run chmod 0660 "$CMAMEM_DEV"
+	common_teardown_file
+}
+
+setup() { common_setup; }
+teardown() { free_tracked; common_teardown; }
+
+@test "ALLOC of size 0: EINVAL" {
+	run_helper 0 ioctl-abi size-zero
+}
+
+@test "ALLOC of huge sizes (2^63, ~0, more than RAM, more than the CMA area): refused, nothing made" {
+	run_helper 0 ioctl-abi size-huge
+}
+
+@test "ALLOC with unknown flags, cache mode 3, or POOL|CMA: EINVAL" {
+	run_helper 0 ioctl-abi flags
+}
+
+@test "ALLOC with a bad alignment (3, 4097, 2^40, ...): EINVAL; good ones align the DMA address" {
+	run_helper 0 ioctl-abi align
+}
+
+@test "ALLOC with a bad name (32 bytes without NUL, '/', control bytes, bytes after the NUL): EINVAL" {
+	run_helper 0 ioctl-abi names-bad
+}
+
+@test "a 31-byte printable name works, and ATTACH finds it" {
+	run_helper 0 ioctl-abi names-good
+}
+
+@test "ALLOC with a name in use: EEXIST; free again once its buffer is gone" {
+	run_helper 0 ioctl-abi name-clash
+}
+
+@test "INFO, FREE, ATTACH and SYNC of bad ids (0, 2^31, ~0, never made, freed): ENOENT" {
+	run_helper 0 ioctl-abi bad-ids
+}
+
+@test "FREE of another file's non-persistent buffer: EBUSY; ATTACH of one: EINVAL; double FREE: ENOENT" {
+	run_helper 0 ioctl-abi free-attach
+}
+
+@test "unknown command numbers, wrong directions and other magics: ENOTTY" {
+	run_helper 0 ioctl-abi unknown-cmd
+}
+
+@test "non-zero reserved fields and flags (INFO, ATTACH, FREE, LIST, SYNC): EINVAL" {
+	run_helper 0 ioctl-abi reserved
+}
+
+@test "struct sizes: a shorter struct works, a longer one with a zero tail works, a non-zero tail is E2BIG" {
+	run_helper 0 ioctl-abi struct-size
+}
+
+@test "LIST pages through the caller's buffers in id order, honours capacity and start, EFAULT on a bad array" {
+	run_helper 0 ioctl-abi list
+}
+
+@test "SYNC ranges outside the buffer, and overflowing ones: EINVAL, in each cache mode" {
+	run_helper 0 ioctl-abi sync-range
+}
+
+@test "bad pointers: EFAULT; an ALLOC whose answer cannot be written back leaves no buffer" {
+	run_helper 0 ioctl-abi efault
+}
+
+@test "a foreign uid gets EPERM for root's buffer (INFO, ATTACH, SYNC, FREE), EACCES for mmap, and no sight of it in LIST" {
+	track_alloc 64K --name rootbuf
+	local id=$output off
+	run_cmamem 0 info "$id"
+	off=$(sed -n 's/^mmap_offset: //p' <<<"$output")
+	run as_user "$FOREIGN_UID" "$CMAMEM_TESTS/ioctl-abi" foreign "$id" rootbuf "$off"
+	local rc=$status out=$output
+	run_cmamem 0 free "$id"
+	[ "$rc" -eq 0 ] || fail "ioctl-abi foreign exited $rc: $out"
+}
+
+@test "a foreign uid's CLI commands on root's buffer exit 4 and change nothing" {
+	track_alloc 8K
+	local id=$output args
+	for args in "info $id" "dump $id" "free $id" "fill $id --pattern 0xff" "sync $id --for cpu"; do
+		# shellcheck disable=SC2086
+		run as_user "$FOREIGN_UID" "$CMAMEM_BIN" $args
+		[ "$status" -eq 4 ] || fail "cmamem $args as uid $FOREIGN_UID: exit $status, expected 4: $output"
+		assert_output --partial "Operation not permitted"
+	done
+	run as_user "$FOREIGN_UID" "$CMAMEM_BIN" list
+	assert_success
+	refute_listed "$id"
+	run_cmamem 0 dump "$id"
+	assert_equal "$output" "$(head -c 8192 /dev/zero | hexdump -C)"
+	run_cmamem 0 free "$id"
+}
+
+@test "a foreign uid's own buffer: its uid, no DMA address; root (CAP_SYS_ADMIN) may inspect and free it" {
+	run as_user "$FOREIGN_UID" "$CMAMEM_BIN" alloc 16K
+	assert_success
+	local id=$output
+	CMAMEM_TRACKED+=("$id")
+	run as_user "$FOREIGN_UID" "$CMAMEM_BIN" info "$id"
+	assert_line "uid: $FOREIGN_UID"
+	assert_line "dma_addr: 0x0"
+	run_cmamem 0 info "$id"
+	assert_line "uid: $FOREIGN_UID"
+	refute_line "dma_addr: 0x0"
+	run_cmamem 0 free "$id"
+	run_cmamem 3 info "$id"
+}
+
+@test "the CLI's exit codes for kernel errors: ENOENT 3, EEXIST 1, ENOMEM 1" {
+	run_cmamem 3 info 2147483647
+	assert_output --partial "No such file or directory"
+	run_cmamem 3 free 2147483647
+	run_cmamem 3 dump no-such-name
+	track_alloc 4K --name taken
+	run_cmamem 1 alloc 4K --name taken
+	assert_output --partial "File exists"
+	run_cmamem 0 free taken
+	# More than the target's RAM.
+	local ram_kb
+	ram_kb=$(target_sh "awk '/^MemTotal:/ { print \$2 }' /proc/meminfo")
+	run_cmamem 1 alloc "$((ram_kb + 4096))K"
+	assert_output --partial "Cannot allocate memory"
+}
