@@ -90,7 +90,9 @@ UDEV_GROUP ?= video
 MANDIR ?= $(PREFIX)/share/man
 INSTALL_MOD_DIR ?= extra
 INSTALL ?= install
-KREL = $(shell cat "$(KDIR)/include/config/kernel.release" 2>/dev/null)
+# The release modules_install installs under: the headers' UTS_RELEASE (Debian's
+# include/config/kernel.release says 6.1.192 where its kernels are 6.1.0-N-amd64).
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' "$(KDIR)/include/generated/utsrelease.h" 2>/dev/null)
 # Kbuild signs modules on install when the kernel has CONFIG_MODULE_SIG_ALL,
 # with the key it was built with. Distribution headers ship no key: install
 # unsigned then, rather than let sign-file fail on every install.

@@ -1,0 +1,210 @@
+#!/usr/bin/env bats
+# Installing cmamem as a distribution or an admin would (issue 9): the module
+# built against Debian's packaged headers (linux-headers-amd64, no CMA), `make
+# install DESTDIR=... PREFIX=/usr` and its exact file list, a program built
+# with the installed pkg-config file, `make uninstall`, and DKMS in a
+# throw-away tree (no root side effects: every dkms tree, the signing key and
+# the install tree are under the test's temporary directory).
+#
+# The udev rule's effect on the node is a guest test: tests/bats/install.bats.
+
+load host_helper
+
+# Debian's headers for its stock kernel, the tree linux-headers-amd64 pulls in.
+distro_kdir() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null | sed 's/[ ,(].*//')
+	[ -n "$dep" ] && [ -e "/usr/src/$dep/Makefile" ] && echo "/usr/src/$dep"
+}
+
+# The release a kernel tree builds modules for (what its vermagic says).
+uts_release() {
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+}
+
+# The same make the user runs, on this checkout and its build tree.
+mk() {
+	make -s -C "$REPO" BUILD="$BUILD" "$@"
+}
+
+setup_file() {
+	umask 022
+	KD=$(distro_kdir) || true
+	export KD
+	[ -n "$KD" ] || return 0
+	KOUT=$BATS_FILE_TMPDIR/kmod
+	export KOUT
+	# One module build for the whole file; its log is the first test's.
+	make -C "$REPO" BUILD="$BUILD" kmod KDIR="$KD" KMOD_OUT="$KOUT" \
+		>"$BATS_FILE_TMPDIR/kmod.log" 2>&1
+	echo $? >"$BATS_FILE_TMPDIR/kmod.rc"
+	D=$BATS_FILE_TMPDIR/root
+	export D
+	mk install DESTDIR="$D" PREFIX=/usr KDIR="$KD" KMOD_OUT="$KOUT" \
+		>"$BATS_FILE_TMPDIR/install.log" 2>&1
+	echo $? >"$BATS_FILE_TMPDIR/install.rc"
+}
+
+setup() {
+	host_setup
+	[ -n "$KD" ] || skip "linux-headers-amd64 is not installed (tests/deps)"
+	VERSION=$(sed -n 's/^#define CMAMEM_VERSION[[:space:]]*"\(.*\)"/\1/p' "$REPO/include/cmamem.h")
+	KREL=$(uts_release "$KD")
+}
+
+@test "the module builds against Debian's headers (no CMA): no error, a notice that CMA is absent" {
+	run cat "$BATS_FILE_TMPDIR/kmod.log"
+	[ "$(cat "$BATS_FILE_TMPDIR/kmod.rc")" -eq 0 ] || fail "make kmod failed: $output"
+	grep -q '^CONFIG_DMA_CMA=y' "$KD/.config" && skip "these headers have CMA"
+	assert_output --partial "cma_mem: this kernel ($KREL) has no CONFIG_DMA_CMA"
+	assert_output --partial "allocations above the page allocator's limit (4 MiB) will fail"
+	refute_output --regexp '[Ee]rror|warning:'
+	run -0 modinfo -F vermagic "$KOUT/cma_mem.ko"
+	assert_output --regexp "^$KREL "
+}
+
+@test "make install DESTDIR= PREFIX=/usr puts exactly the expected files in place" {
+	local want
+	[ "$(cat "$BATS_FILE_TMPDIR/install.rc")" -eq 0 ] ||
+		fail "make install failed: $(cat "$BATS_FILE_TMPDIR/install.log")"
+	want="etc/modprobe.d/cmamem.conf f 644
+etc/udev/rules.d/60-cmamem.rules f 644
+lib/modules/$KREL/extra/cma_mem.ko f 644
+usr/bin/cmamem f 755
+usr/include/cmamem.h f 644
+usr/include/linux/cma_mem.h f 644
+usr/lib/libcmamem.a f 644
+usr/lib/libcmamem.so l libcmamem.so.0
+usr/lib/libcmamem.so.0 l libcmamem.so.$VERSION
+usr/lib/libcmamem.so.$VERSION f 755
+usr/lib/pkgconfig/cmamem.pc f 644
+usr/share/man/man1/cmamem.1 f 644"
+	# The section 4 page and the completion are installed when the
+	# checkout has them (issue 6 adds them).
+	[ ! -e "$REPO/cma_mem.4" ] || want+=$'\n'"usr/share/man/man4/cma_mem.4 f 644"
+	[ ! -e "$REPO/completion/cmamem.bash" ] ||
+		want+=$'\n'"usr/share/bash-completion/completions/cmamem f 644"
+	run -0 bash -c "cd '$D' && find . ! -type d -printf '%P %y %m %l\n' |
+		sed 's/ l 777 / l /; s/ \$//' | LC_ALL=C sort"
+	assert_output "$(LC_ALL=C sort <<<"$want")"
+	# What they are: the CLI runs, the shared library has its soname.
+	run -0 "$D/usr/bin/cmamem" --version
+	assert_output --partial "$VERSION"
+	run -0 bash -c "objdump -p '$D/usr/lib/libcmamem.so.$VERSION' | awk '/SONAME/ { print \$2 }'"
+	assert_output "libcmamem.so.0"
+	cmp "$REPO/include/uapi/linux/cma_mem.h" "$D/usr/include/linux/cma_mem.h"
+}
+
+@test "the udev rule and the modprobe.d example as installed" {
+	run -0 grep -v '^#' "$D/etc/udev/rules.d/60-cmamem.rules"
+	assert_output 'SUBSYSTEM=="misc", KERNEL=="cma_mem", OWNER="root", GROUP="video", MODE="0660"'
+	# UDEV_GROUP changes the group and nothing else.
+	mk install-udev DESTDIR="$BATS_TEST_TMPDIR/g" UDEV_GROUP=plugdev
+	run -0 grep -c 'GROUP="plugdev", MODE="0660"' "$BATS_TEST_TMPDIR/g/etc/udev/rules.d/60-cmamem.rules"
+	assert_output 1
+	sed 's/plugdev/video/g' "$BATS_TEST_TMPDIR/g/etc/udev/rules.d/60-cmamem.rules" |
+		cmp - "$D/etc/udev/rules.d/60-cmamem.rules"
+	# The example is inert (comments only) and names every parameter the
+	# module has; modprobe reads it without complaint.
+	run -1 grep -Ev '^(#.*)?$' "$D/etc/modprobe.d/cmamem.conf"
+	local p
+	for p in $(modinfo -F parm "$KOUT/cma_mem.ko" | cut -d: -f1); do
+		grep -q "^#options cma_mem .*\b$p=" "$D/etc/modprobe.d/cmamem.conf" ||
+			fail "the modprobe.d example does not mention the parameter $p"
+	done
+	run -0 modprobe -C "$D/etc/modprobe.d" --showconfig
+}
+
+@test "the installed pkg-config file builds and links a program that runs" {
+	cat >"$BATS_TEST_TMPDIR/t.c" <<-'EOC'
+	#include <errno.h>
+	#include <stdio.h>
+	#include <cmamem.h>
+	#include <linux/cma_mem.h>
+
+	int main(void)
+	{
+		struct cmamem *c;
+		int r = cmamem_open("/nonexistent/cma_mem", &c);
+
+		printf("%s %s %#x\n", cmamem_version(), r == -ENOENT ? "ENOENT" : "?",
+		       (unsigned int)CMA_MEM_IOC_MAGIC);
+		return r == -ENOENT ? 0 : 1;
+	}
+	EOC
+	export PKG_CONFIG_SYSROOT_DIR=$D PKG_CONFIG_PATH=$D/usr/lib/pkgconfig PKG_CONFIG_LIBDIR=
+	run -0 sed -n 's/^prefix=//p' "$D/usr/lib/pkgconfig/cmamem.pc"
+	assert_output /usr
+	run -0 pkg-config --modversion cmamem
+	assert_output "$VERSION"
+	run -0 pkg-config --cflags --libs cmamem
+	assert_output "-I$D/usr/include -L$D/usr/lib -lcmamem "
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
+		$(pkg-config --cflags --libs cmamem)
+	run -0 bash -c "readelf -d '$BATS_TEST_TMPDIR/t' | grep NEEDED"
+	assert_output --partial "[libcmamem.so.0]"
+	run -0 env LD_LIBRARY_PATH="$D/usr/lib" "$BATS_TEST_TMPDIR/t"
+	assert_output "$VERSION ENOENT 0xc7"
+	# The static library links the same program on its own.
+	cc -o "$BATS_TEST_TMPDIR/ts" "$BATS_TEST_TMPDIR/t.c" -I"$D/usr/include" "$D/usr/lib/libcmamem.a"
+	run -0 "$BATS_TEST_TMPDIR/ts"
+	assert_output "$VERSION ENOENT 0xc7"
+}
+
+@test "make uninstall removes every file make install put in place" {
+	local d=$BATS_TEST_TMPDIR/root
+	mk install DESTDIR="$d" KDIR="$KD" KMOD_OUT="$KOUT" >"$BATS_TEST_TMPDIR/log" 2>&1 ||
+		fail "make install: $(cat "$BATS_TEST_TMPDIR/log")"
+	run -0 bash -c "find '$d' ! -type d | wc -l"
+	[ "$output" -ge 12 ] || fail "only $output files installed"
+	mk uninstall DESTDIR="$d" KDIR="$KD" >"$BATS_TEST_TMPDIR/log" 2>&1 ||
+		fail "make uninstall: $(cat "$BATS_TEST_TMPDIR/log")"
+	run -0 find "$d" ! -type d
+	assert_output ''
+}
+
+@test "dkms refuses Debian's kernel (no CONFIG_DMA_CMA) and says why" {
+	command -v dkms >/dev/null || skip "no dkms (tests/deps)"
+	local t=$BATS_TEST_TMPDIR/dkms i
+	export mok_signing_key=$t/mok.key mok_certificate=$t/mok.pub
+	mkdir -p "$t/var" "$t/modules/$KREL"
+	# Twice: the second run finds the first one's registration and redoes it.
+	for i in 1 2; do
+		run mk dkms-install DKMS_SRC="$t/src/cmamem-$VERSION" DKMS_KERNEL="$KREL" \
+			DKMS_FLAGS="--sourcetree $t/src --dkmstree $t/var --installtree $t/modules --kernelsourcedir $KD --no-depmod"
+		assert_failure
+		assert_output --partial "cmamem: kernel $KREL is built without CONFIG_DMA_CMA, so cma_mem is not built for it."
+		assert_output --partial "BUILD_EXCLUSIVE directive which does not match"
+	done
+	[ -e "$t/src/cmamem-$VERSION/include/uapi/linux/cma_mem.h" ]
+	run -0 grep -c "PACKAGE_VERSION=\"$VERSION\"" "$t/src/cmamem-$VERSION/dkms.conf"
+	run -0 dkms status -m cmamem --sourcetree "$t/src" --dkmstree "$t/var" --installtree "$t/modules"
+	assert_output "cmamem/$VERSION: added"
+	[ ! -e "$t/modules/$KREL/updates" ]
+}
+
+@test "make dkms-install adds, builds and installs for a CMA kernel (the guest's)" {
+	command -v dkms >/dev/null || skip "no dkms (tests/deps)"
+	local kd krel t=$BATS_TEST_TMPDIR/dkms
+	local trees="--sourcetree $t/src --dkmstree $t/var --installtree $t/modules"
+	# The test guest's kernel: CMA, and built already by `make check`.
+	kd=$("$REPO/tests/vm/build-kernel" --kver 6.1) || skip "no guest kernel"
+	krel=$(uts_release "$kd")
+	export mok_signing_key=$t/mok.key mok_certificate=$t/mok.pub
+	mkdir -p "$t/var" "$t/modules/$krel"
+	run mk dkms-install DKMS_SRC="$t/src/cmamem-$VERSION" DKMS_KERNEL="$krel" \
+		DKMS_FLAGS="$trees --kernelsourcedir $kd --no-depmod"
+	[ "$status" -eq 0 ] || fail "make dkms-install: $output"
+	run -0 modinfo -F vermagic "$t/modules/$krel/updates/dkms/cma_mem.ko"
+	assert_output --regexp "^$krel "
+	# shellcheck disable=SC2086
+	run -0 dkms status -m cmamem $trees
+	assert_output "cmamem/$VERSION, $krel, $(uname -m): installed"
+	run -0 mk dkms-uninstall DKMS_SRC="$t/src/cmamem-$VERSION" DKMS_FLAGS="$trees --no-depmod"
+	[ ! -e "$t/modules/$krel/updates/dkms/cma_mem.ko" ]
+	[ ! -e "$t/src/cmamem-$VERSION" ]
+	# shellcheck disable=SC2086
+	run -0 dkms status -m cmamem $trees
+	assert_output ''
+}
