@@ -6,6 +6,9 @@
 #   make check-ssh       one suite driven over ssh into the guest
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
 #   make vm-shell        an interactive shell in the guest, module loaded
+#   make install         module, CLI, library, headers, man pages, udev rule
+#                        (DESTDIR, PREFIX, UDEV_GROUP, KDIR); make uninstall
+#   make dkms-install    the module through DKMS (make dkms-uninstall)
 #
 # KDIR selects the kernel tree to build the module against; on a board it is
 # the running kernel's. The guest kernels are built by tests/vm/build-kernel.
