@@ -7,7 +7,8 @@
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
 #   make vm-shell        an interactive shell in the guest, module loaded
 #   make install         module, CLI, library, headers, man pages, udev rule
-#                        (DESTDIR, PREFIX, UDEV_GROUP, KDIR); make uninstall
+#                        (DESTDIR, PREFIX, UDEV_GROUP, KDIR, INSTALL_KMOD=no);
+#                        make uninstall
 #   make dkms-install    the module through DKMS (make dkms-uninstall)
 #
 # KDIR selects the kernel tree to build the module against; on a board it is
@@ -109,7 +110,11 @@ MODPROBE_CONF := cmamem.conf
 .PHONY: install-kmod uninstall-kmod install-udev install-modprobe dkms-src dkms-install \
 	dkms-uninstall
 
-install: all install-kmod install-udev install-modprobe
+# INSTALL_KMOD=no leaves the module out (DKMS installs it, or another tree).
+INSTALL_KMOD ?= yes
+KMOD_INSTALL_TARGETS = $(if $(filter yes,$(INSTALL_KMOD)),install-kmod)
+
+install: lib cli $(KMOD_INSTALL_TARGETS) install-udev install-modprobe
 	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
 	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
@@ -137,7 +142,7 @@ ifeq ($(DESTDIR),)
 	depmod -a "$(KREL)"
 endif
 
-uninstall: uninstall-kmod
+uninstall: $(KMOD_INSTALL_TARGETS:install-%=uninstall-%)
 	$(MAKE) -C src/lib uninstall $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli uninstall $(SUBMAKE_INSTALL)
 	rm -f "$(DESTDIR)$(MANDIR)/man4/cma_mem.4" \
