@@ -145,15 +145,21 @@ usr/share/man/man1/cmamem.1 f 644"
 	assert_output "$VERSION"
 	run -0 pkg-config --cflags --libs cmamem
 	assert_output "-I$D/usr/include -L$D/usr/lib -lcmamem "
+	# An ASan build tree (BUILD=..., see host_helper.bash) installs an ASan
+	# library: the program needs the runtime too.
+	local san=
+	if nm -D "$D/usr/lib/libcmamem.so.$VERSION" | grep -q ' U __asan'; then
+		san=-fsanitize=address,undefined
+	fi
 	# shellcheck disable=SC2046
-	cc -Wall -Wextra -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
+	cc $san -Wall -Wextra -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
 		$(pkg-config --cflags --libs cmamem)
 	run -0 bash -c "readelf -d '$BATS_TEST_TMPDIR/t' | grep NEEDED"
 	assert_output --partial "[libcmamem.so.0]"
 	run -0 env LD_LIBRARY_PATH="$D/usr/lib" "$BATS_TEST_TMPDIR/t"
 	assert_output "$VERSION ENOENT 0xc7"
 	# The static library links the same program on its own.
-	cc -o "$BATS_TEST_TMPDIR/ts" "$BATS_TEST_TMPDIR/t.c" -I"$D/usr/include" "$D/usr/lib/libcmamem.a"
+	cc $san -o "$BATS_TEST_TMPDIR/ts" "$BATS_TEST_TMPDIR/t.c" -I"$D/usr/include" "$D/usr/lib/libcmamem.a"
 	run -0 "$BATS_TEST_TMPDIR/ts"
 	assert_output "$VERSION ENOENT 0xc7"
 }
