@@ -149,7 +149,7 @@ uninstall: $(KMOD_INSTALL_TARGETS:install-%=uninstall-%)
 		"$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)" "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
 
 uninstall-kmod:
-	@[ -n "$(KREL)" ] || { echo "uninstall: no kernel release in $(KDIR) (set KDIR)" >&2; exit 1; }
+	@[ -n "$(KREL)" ] || { echo "uninstall: no kernel release in $(KDIR) (set KDIR, or INSTALL_KMOD=no)" >&2; exit 1; }
 	rm -f "$(DESTDIR)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/cma_mem.ko"*
 ifeq ($(DESTDIR),)
 	depmod -a "$(KREL)"
