@@ -40,6 +40,7 @@
 
 bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN])
 {
+	const unsigned char *c = (const unsigned char *)name;
 	size_t i;
 
 	/*
@@ -47,10 +48,12 @@ bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN])
 	 * debugfs table and on command lines, and without '/', so they can
 	 * become file names.
 	 */
-	for (i = 0; i < CMA_MEM_NAME_LEN && name[i]; i++)
-		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == '/')
+	for (i = 0; i < CMA_MEM_NAME_LEN && c[i]; i++)
+		if (c[i] < 0x21 || c[i] > 0x7e || c[i] == '/')
 			return false;
-	return i < CMA_MEM_NAME_LEN;
+	/* Zeroes after the terminator, so the bytes can mean more one day. */
+	return i < CMA_MEM_NAME_LEN &&
+	       !memchr_inv(c + i, 0, CMA_MEM_NAME_LEN - i);
 }
 
 /*

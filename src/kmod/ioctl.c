@@ -190,13 +190,14 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	/*
 	 * A shorter struct is zero-extended; a longer one must have zeroes
-	 * where this driver knows no fields.
+	 * where this driver knows no fields, else E2BIG, as for openat2() and
+	 * clone3(): user space built against a newer header can tell.
 	 */
 	usize = _IOC_SIZE(cmd);
 	ksize = _IOC_SIZE(desc->cmd);
 	ret = copy_struct_from_user(&karg, ksize, uarg, usize);
 	if (ret)
-		return ret == -E2BIG ? -EINVAL : ret;
+		return ret;
 
 	ret = desc->handler(file->private_data, &karg);
 	if (ret)

@@ -223,6 +223,15 @@ static void test_alloc_errors(int fd)
 	a.size = 4096;
 	memcpy(a.name, name, sizeof(a.name));
 	CHECK(xioctl(fd, CMA_MEM_IOC_ALLOC, &a) == -EINVAL, "no NUL");
+	memset(a.name, 0, sizeof(a.name));
+	memcpy(a.name, "ok\0junk", 7);
+	CHECK(xioctl(fd, CMA_MEM_IOC_ALLOC, &a) == -EINVAL, "junk after NUL");
+	memset(a.name, 0, sizeof(a.name));
+	a.name[5] = 'x';
+	CHECK(xioctl(fd, CMA_MEM_IOC_ALLOC, &a) == -EINVAL, "junk, no name");
+	memset(a.name, 0, sizeof(a.name));
+	a.name[0] = (char)0x80;
+	CHECK(xioctl(fd, CMA_MEM_IOC_ALLOC, &a) == -EINVAL, "high byte");
 	name[31] = 0;
 	CHECK(alloc(fd, 4096, 0, name, &a) == 0, "31 bytes");
 	CHECK(alloc(fd, 4096, 0, name, &b) == -EEXIST, "clash");
@@ -237,7 +246,7 @@ static void test_alloc_errors(int fd)
 	      "longer struct, zero tail");
 	bfree(fd, big.a.id);
 	big.extra = 1;
-	CHECK(xioctl(fd, _IOWR(CMA_MEM_IOC_MAGIC, 0, big), &big) == -EINVAL,
+	CHECK(xioctl(fd, _IOWR(CMA_MEM_IOC_MAGIC, 0, big), &big) == -E2BIG,
 	      "longer struct, non-zero tail");
 	/* A shorter one is zero-extended: here, no name. */
 	memset(&a, 0, sizeof(a));
