@@ -12,6 +12,7 @@
  * -p   prefix CSV rows with '@' and metadata with '@#', so a host script can
  *      pick them out of a console that also carries stderr
  * -q   quick: fewer sizes and live counts, for a smoke test (not for numbers)
+ * -v   progress notes on stderr for every repeat of the pressure family
  *
  * CSV columns: family,backend,operation,size,param,unit,n,median,p90,max.
  * Latencies are in microseconds. For bandwidths (MB/s, 10^6 bytes) and rates
@@ -95,6 +96,7 @@ static struct {
 	unsigned int reps;
 	int prefix;
 	int quick;
+	int verbose;
 	const char *cli;
 	unsigned char *src;	/* memcpy source, prefaulted */
 	size_t src_size;
@@ -862,86 +864,197 @@ static long meminfo_kb(const char *key)
 }
 
 /*
- * The hog: anonymous memory, touched in order from the start of a large
- * reservation. Anonymous pages are movable, and the page allocator hands
- * out MIGRATE_CMA pageblocks for them once the CMA area holds more free
- * memory than the rest of the zone, so filling memory until CmaFree is small
- * puts hog pages all over the CMA area. Then the hog gives back only pages
- * outside CMA (it reads their frame numbers in /proc/self/pagemap), so that
- * CMA stays full while the rest of memory has room to migrate into.
+ * How the CMA area gets full of movable pages. The page allocator gives
+ * movable allocations MIGRATE_CMA pageblocks only while the CMA area holds
+ * more than half of the zone's free memory (or when the movable free lists
+ * are empty), so on a mostly free guest an anonymous allocation never lands
+ * there. So:
+ *  - pipes: their buffers are unmovable pages, which never come from CMA.
+ *    Filling pipes takes the memory outside CMA down to a little
+ *    (squeeze), and closing pipes gives it back at once (room), which
+ *    anonymous pages could not do without touching CMA;
+ *  - the hog: anonymous memory touched page by page. With little free
+ *    memory left outside CMA, its pages land in CMA, until CmaFree is
+ *    small. Hog pages outside CMA (those a CMA allocation migrated out)
+ *    are found through /proc/self/pagemap and given back, so the hog's
+ *    size stays about the CMA area's.
+ * Before each timed allocation the pipes give back the size of the buffer
+ * plus a margin, so the migration has somewhere to go and nothing comes
+ * near the OOM killer.
  */
 struct hog {
 	unsigned char *base;
-	size_t reserved, filled, cursor;
+	size_t reserved, filled;
 	int pagemap;
+	int (*pipes)[2];
+	unsigned int npipes, cap;
 };
 
 #define HOG_RESERVE	(64UL << 30)
 #define HOG_STEP	(1 * MiB)
+#define PIPE_BYTES	(1 * MiB)
+/* Free memory outside CMA after a squeeze; it includes ZONE_DMA's 16M. */
+#define SQUEEZE_KB	(48L * 1024)
+/* CmaFree the hog stops at. */
+#define CMA_FULL_KB	(12L * 1024)
+
+static long normal_free_kb(void)
+{
+	return meminfo_kb("MemFree") - meminfo_kb("CmaFree");
+}
 
 static int in_cma(uint64_t pfn)
 {
 	return pfn >= g.cma_base_pfn && pfn < g.cma_base_pfn + g.cma_count;
 }
 
-/* Touch new pages until CmaFree is at most @cma_kb, or @limit bytes. */
-static void hog_fill(struct hog *h, long cma_kb, size_t limit)
+/* One more pipe, full: PIPE_BYTES of unmovable memory. */
+static int pipe_add(struct hog *h)
+{
+	static unsigned char chunk[64 * KiB];
+	size_t done = 0;
+	int *fd;
+
+	if (h->npipes == h->cap) {
+		unsigned int cap = h->cap ? 2 * h->cap : 256;
+		int (*p)[2] = realloc(h->pipes, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		h->pipes = p;
+		h->cap = cap;
+	}
+	fd = h->pipes[h->npipes];
+	if (pipe2(fd, O_NONBLOCK | O_CLOEXEC))
+		return -errno;
+	if (fcntl(fd[1], F_SETPIPE_SZ, (int)PIPE_BYTES) < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -errno;
+	}
+	h->npipes++;
+	memset(chunk, 0xa5, sizeof(chunk));
+	while (done < PIPE_BYTES) {
+		ssize_t n = write(fd[1], chunk, sizeof(chunk));
+
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Close pipes worth @bytes: that memory is free at once. */
+static void pipes_drop(struct hog *h, size_t bytes)
+{
+	size_t done;
+
+	for (done = 0; done < bytes && h->npipes; done += PIPE_BYTES) {
+		h->npipes--;
+		close(h->pipes[h->npipes][0]);
+		close(h->pipes[h->npipes][1]);
+	}
+}
+
+/* Fill pipes until the free memory outside CMA is at most SQUEEZE_KB. */
+static void squeeze(struct hog *h)
+{
+	long kb;
+
+	while ((kb = normal_free_kb()) > SQUEEZE_KB) {
+		/* big steps while far away: /proc/meminfo is not free */
+		long steps = (kb - SQUEEZE_KB) / 1024 / 2 + 1, i;
+
+		for (i = 0; i < steps; i++)
+			if (pipe_add(h))
+				return;
+	}
+}
+
+/* Touch hog pages until CmaFree is at most CMA_FULL_KB, or @limit bytes. */
+static void hog_fill(struct hog *h, size_t limit)
 {
 	size_t start = h->filled;
 
 	while (h->filled + HOG_STEP <= h->reserved && h->filled - start < limit) {
-		long cma = meminfo_kb("CmaFree"), mem = meminfo_kb("MemFree");
-
-		if (cma <= cma_kb)
+		if (meminfo_kb("CmaFree") <= CMA_FULL_KB)
 			break;
-		/* Keep clear of the OOM killer: stop when only CMA is left
-		 * and it is not going down. */
-		if (mem - cma < 4096 && mem < 3 * 4096)
-			break;
+		/* Once CMA is nearly full the hog takes from both sides; keep
+		 * some memory outside CMA free. */
+		if (normal_free_kb() < SQUEEZE_KB * 3 / 4) {
+			if (!h->npipes)
+				break;
+			pipes_drop(h, 8 * MiB);
+		}
 		touch_pages(h->base + h->filled, HOG_STEP);
 		h->filled += HOG_STEP;
 	}
 }
 
-/* Give back at least @want bytes of hog pages that are not in CMA. */
-static size_t hog_release(struct hog *h, size_t want)
+/*
+ * Free a run of hog pages. The guest kernel (tinyconfig) has no madvise(),
+ * so map fresh anonymous memory over the run: the old pages go, and the new
+ * mapping merges back into its neighbours, so the VMA count stays small.
+ */
+static void hog_drop(unsigned char *p, size_t len)
+{
+	if (mmap(p, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+		die("hog: mmap over %p: %s", (void *)p, strerror(errno));
+}
+
+/* Give back every hog page that is not in CMA. Returns the bytes. */
+static size_t hog_trim(struct hog *h)
 {
 	static uint64_t pm[512];
-	size_t released = 0;
+	size_t pos = 0, released = 0;
 
-	while (released < want && h->cursor < h->filled) {
+	while (pos < h->filled) {
 		size_t batch = sizeof(pm) / sizeof(pm[0]), i, run = 0;
-		size_t npages = (h->filled - h->cursor) / PG;
-		off_t off = (off_t)((uintptr_t)(h->base + h->cursor) / PG * sizeof(uint64_t));
+		off_t off = (off_t)((uintptr_t)(h->base + pos) / PG * sizeof(uint64_t));
 
-		if (batch > npages)
-			batch = npages;
+		if (batch > (h->filled - pos) / PG)
+			batch = (h->filled - pos) / PG;
 		if (pread(h->pagemap, pm, batch * sizeof(uint64_t), off) !=
 		    (ssize_t)(batch * sizeof(uint64_t)))
 			die("pagemap: %s", strerror(errno));
 		for (i = 0; i <= batch; i++) {
-			int normal = i < batch && (pm[i] >> 63) &&
-				     !in_cma(pm[i] & ((1ULL << 55) - 1)) &&
-				     released + run * PG < want;
-
-			if (normal) {
+			if (i < batch && (pm[i] >> 63) && !in_cma(pm[i] & ((1ULL << 55) - 1))) {
 				run++;
 				continue;
 			}
 			if (run) {
-				madvise(h->base + h->cursor + (i - run) * PG, run * PG,
-					MADV_DONTNEED);
+				hog_drop(h->base + pos + (i - run) * PG, run * PG);
 				released += run * PG;
 				run = 0;
 			}
-			if (released >= want) {
-				batch = i;
-				break;
-			}
 		}
-		h->cursor += batch * PG;
+		pos += batch * PG;
 	}
 	return released;
+}
+
+/* Time alloc, and alloc + mmap + first touch, of one buffer. */
+static int timed_amt(enum backend b, size_t size, struct samples *sa, struct samples *st)
+{
+	struct bbuf x;
+	uint64_t a, c;
+	int ret;
+
+	a = now_ns();
+	ret = bb_alloc(&x, b, size);
+	c = now_ns();
+	if (ret)
+		return ret;
+	ret = bb_map(&x);
+	if (!ret) {
+		touch_pages(x.map, size);
+		add(sa, c - a);
+		add(st, now_ns() - a);
+		bb_unmap(&x);
+	}
+	bb_free(&x);
+	return ret;
 }
 
 static void family_pressure(void)
@@ -949,51 +1062,24 @@ static void family_pressure(void)
 	static const enum backend order[] = { B_WC, B_POOL, B_HEAP };
 	static const size_t sizes[] = { 16 * MiB, 64 * MiB };
 	struct samples s[2][3][2];	/* [size][backend][alloc, amt] */
+	long migrated[2][3] = { { 0 } }, cmafree[2][3] = { { 0 } };
 	struct hog h = { 0 };
-	long cma_kb_target = 8 * 1024;
 	size_t si, bi;
 	unsigned int r, c;
 	uint64_t t0 = now_ns();
-	long cma_before_sum = 0, cma_before_n = 0;
+	int fails = 0;
 
 	if (!g.cma_count) {
 		note("pressure: no CMA range in debugfs; skipped");
 		return;
 	}
 	memset(s, 0, sizeof(s));
-	h.pagemap = open("/proc/self/pagemap", O_RDONLY);
-	if (h.pagemap < 0)
-		die("/proc/self/pagemap: %s", strerror(errno));
-	h.reserved = HOG_RESERVE;
-	h.base = mmap(NULL, h.reserved, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (h.base == MAP_FAILED)
-		die("hog: %s", strerror(errno));
-
 	/* The idle numbers first, in this same moment of the boot. */
 	for (si = 0; si < 2; si++)
 		for (r = 0; r < g.reps; r++)
-			for (bi = 0; bi < 3; bi++) {
-				struct bbuf x;
-				uint64_t a, b2;
-
-				if (!backend_present(order[bi]))
-					continue;
-				a = now_ns();
-				if (bb_alloc(&x, order[bi], sizes[si]))
-					continue;
-				b2 = now_ns();
-				if (!bb_map(&x)) {
-					uint64_t c2;
-
-					touch_pages(x.map, sizes[si]);
-					c2 = now_ns();
-					add(&s[si][bi][0], b2 - a);
-					add(&s[si][bi][1], c2 - a);
-					bb_unmap(&x);
-				}
-				bb_free(&x);
-			}
+			for (bi = 0; bi < 3; bi++)
+				if (backend_present(order[bi]))
+					timed_amt(order[bi], sizes[si], &s[si][bi][0], &s[si][bi][1]);
 	for (si = 0; si < 2; si++)
 		for (bi = 0; bi < 3; bi++) {
 			emit("pressure", backend_name[order[bi]], "alloc-idle", sizes[si], 0,
@@ -1003,63 +1089,73 @@ static void family_pressure(void)
 		}
 	memset(s, 0, sizeof(s));
 
-	note("pressure: filling memory (MemFree %ld kB, CmaFree %ld kB)",
+	h.pagemap = open("/proc/self/pagemap", O_RDONLY);
+	if (h.pagemap < 0)
+		die("/proc/self/pagemap: %s", strerror(errno));
+	h.reserved = HOG_RESERVE;
+	h.base = mmap(NULL, h.reserved, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h.base == MAP_FAILED)
+		die("hog: %s", strerror(errno));
+
+	note("pressure: filling (MemFree %ld kB, CmaFree %ld kB)",
 	     meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
-	hog_fill(&h, cma_kb_target, SIZE_MAX);
-	note("pressure: hog %zu MiB; MemFree %ld kB, CmaFree %ld kB", h.filled / MiB,
-	     meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
-	meta("pressure_fill", "hog %zu MiB, then MemFree %ld kB, CmaFree %ld kB",
-	     h.filled / MiB, meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
+	squeeze(&h);
+	hog_fill(&h, SIZE_MAX);
+	hog_trim(&h);
+	note("pressure: pipes %u MiB, hog %zu MiB touched; MemFree %ld kB, CmaFree %ld kB",
+	     h.npipes, h.filled / MiB, meminfo_kb("MemFree"), meminfo_kb("CmaFree"));
 
 	for (si = 0; si < 2; si++) {
-		size_t size = sizes[si], room = size + 32 * MiB;
+		size_t size = sizes[si];
 
 		for (r = 0; r < g.reps; r++) {
 			for (bi = 0; bi < 3; bi++) {
-				struct bbuf x;
-				uint64_t a, b2;
+				size_t trimmed;
 				int ret;
 
-				if (!backend_present(order[bi]))
+				if (!backend_present(order[bi]) || fails > 8)
 					continue;
-				/* CMA full again, and room outside it to migrate to. */
-				hog_fill(&h, cma_kb_target, 2 * room);
-				if (hog_release(&h, room) < room)
-					note("pressure: could free only part of %zu MiB", room / MiB);
-				cma_before_sum += meminfo_kb("CmaFree");
-				cma_before_n++;
-				a = now_ns();
-				ret = bb_alloc(&x, order[bi], size);
-				b2 = now_ns();
+				/* CMA full again, then room outside it to migrate to. */
+				hog_trim(&h);
+				squeeze(&h);
+				hog_fill(&h, 4 * size);
+				pipes_drop(&h, size + 32 * MiB);
+				cmafree[si][bi] += meminfo_kb("CmaFree");
+				trimmed = hog_trim(&h);
+				if (g.verbose)
+					note("pressure: %s %zu MiB rep %u: pipes %u MiB, hog %zu MiB, "
+					     "normal free %ld kB, CmaFree %ld kB, trimmed %zu kB",
+					     backend_name[order[bi]], size / MiB, r, h.npipes,
+					     h.filled / MiB, normal_free_kb(), meminfo_kb("CmaFree"),
+					     trimmed / KiB);
+				ret = timed_amt(order[bi], size, &s[si][bi][0], &s[si][bi][1]);
+				/* Hog pages now outside CMA: what the allocation migrated. */
+				migrated[si][bi] += (long)(hog_trim(&h) / PG);
 				if (ret) {
 					note("pressure: %s %zu MiB: %s", backend_name[order[bi]],
 					     size / MiB, strerror(-ret));
-					continue;
+					fails++;
 				}
-				if (!bb_map(&x)) {
-					uint64_t c2;
-
-					touch_pages(x.map, size);
-					c2 = now_ns();
-					add(&s[si][bi][0], b2 - a);
-					add(&s[si][bi][1], c2 - a);
-					bb_unmap(&x);
-				}
-				bb_free(&x);
 			}
 		}
 	}
 	for (si = 0; si < 2; si++)
-		for (bi = 0; bi < 3; bi++)
+		for (bi = 0; bi < 3; bi++) {
 			for (c = 0; c < 2; c++)
 				emit("pressure", backend_name[order[bi]],
 				     c ? "alloc_mmap_touch-pressure" : "alloc-pressure",
 				     sizes[si], 1, U_US, 0, &s[si][bi][c]);
-	if (cma_before_n)
-		meta("pressure_cmafree_kb", "%ld (mean CmaFree just before each timed alloc)",
-		     cma_before_sum / cma_before_n);
+			if (backend_present(order[bi]))
+				meta("pressure", "%s %zu MiB: mean CmaFree %ld kB before, "
+				     "%ld hog pages migrated out of CMA per allocation",
+				     backend_name[order[bi]], sizes[si] / MiB,
+				     cmafree[si][bi] / g.reps, migrated[si][bi] / g.reps);
+		}
 	munmap(h.base, h.reserved);
 	close(h.pagemap);
+	pipes_drop(&h, SIZE_MAX);
+	free(h.pipes);
 	note("pressure: %.1f s", (double)(now_ns() - t0) / 1e9);
 }
 
@@ -1166,7 +1262,7 @@ static void probe_cmamem(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,live,tput,cli,big,pressure] "
-		"[-c CMAMEM_CLI] [-p] [-q]\n");
+		"[-c CMAMEM_CLI] [-p] [-q] [-v]\n");
 	exit(2);
 }
 
@@ -1179,7 +1275,7 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:F:c:pqh")) != -1) {
+	while ((c = getopt(argc, argv, "r:F:c:pqvh")) != -1) {
 		switch (c) {
 		case 'r':
 			g.reps = (unsigned int)strtoul(optarg, NULL, 10);
@@ -1190,6 +1286,7 @@ int main(int argc, char **argv)
 		case 'c': g.cli = optarg; break;
 		case 'p': g.prefix = 1; break;
 		case 'q': g.quick = 1; break;
+		case 'v': g.verbose = 1; break;
 		default: usage();
 		}
 	}
