@@ -4,7 +4,7 @@
  * measured side by side in one boot (issue 8). Runs inside the bench guest
  * (bench/run boots it); prints CSV on stdout, notes on stderr.
  *
- *   cmabench [-r REPS] [-F FAMILIES] [-c CMAMEM_CLI] [-p] [-q]
+ *   cmabench [-r REPS] [-F FAMILIES] [-c CMAMEM_CLI] [-s SIZE] [-p] [-q] [-v]
  *
  * -r   repeats per case (at least 15, the default)
  * -F   comma-separated subset of: life,live,tput,cli,big,pressure (default all)
@@ -13,6 +13,7 @@
  *      pick them out of a console that also carries stderr
  * -q   quick: fewer sizes and live counts, for a smoke test (not for numbers)
  * -v   progress notes on stderr for every repeat of the pressure family
+ * -s   only this size in the life family (4K, 64M, ...), e.g. under perf
  *
  * CSV columns: family,backend,operation,size,param,unit,n,median,p90,max.
  * Latencies are in microseconds. For bandwidths (MB/s, 10^6 bytes) and rates
@@ -97,6 +98,7 @@ static struct {
 	int prefix;
 	int quick;
 	int verbose;
+	size_t only_size;
 	const char *cli;
 	unsigned char *src;	/* memcpy source, prefaulted */
 	size_t src_size;
@@ -308,13 +310,14 @@ static uint64_t sum64(const void *p, size_t size)
 
 /* ---- family "life": one buffer's whole life, per size --------------- */
 
-enum op { OP_ALLOC, OP_MMAP, OP_TOUCH, OP_AMT, OP_MEMSET, OP_MEMCPY, OP_READ,
-	  OP_EXPORT, OP_MUNMAP, OP_FREE, NOPS };
+enum op { OP_ALLOC, OP_MMAP, OP_TOUCH, OP_RETOUCH, OP_AMT, OP_MEMSET, OP_MEMCPY,
+	  OP_READ, OP_EXPORT, OP_MUNMAP, OP_FREE, NOPS };
 
 static const char *const op_name[NOPS] = {
 	[OP_ALLOC] = "alloc",
 	[OP_MMAP] = "mmap",
 	[OP_TOUCH] = "touch",
+	[OP_RETOUCH] = "retouch",
 	[OP_AMT] = "alloc_mmap_touch",
 	[OP_MEMSET] = "memset",
 	[OP_MEMCPY] = "memcpy",
@@ -383,6 +386,15 @@ static int one_life(enum backend b, size_t size)
 	add(&s[OP_TOUCH], t3 - t2);
 	add(&s[OP_AMT], amt);
 
+	/*
+	 * A second pass over pages that are already mapped: the floor of a
+	 * touch. Under TCG it is not free, since the emulator's soft TLB
+	 * walks the page tables on the first access to each page.
+	 */
+	t0 = now_ns();
+	touch_pages(x.map, size);
+	add(&s[OP_RETOUCH], now_ns() - t0);
+
 	t0 = now_ns();
 	for (i = 0; i < inner; i++)
 		memset(x.map, (int)i + 1, size);
@@ -438,12 +450,18 @@ static void family_life(void)
 
 		if (g.quick && size != 64 * KiB && size != 16 * MiB)
 			continue;
+		if (g.only_size && size != g.only_size)
+			continue;
 		memset(life, 0, sizeof(life));
 		/* Backends take turns within each repeat, so a noisy moment
 		 * on a shared host spreads over all of them. */
 		for (r = 0; r < g.reps; r++) {
-			for (bi = 0; bi < sizeof(order) / sizeof(order[0]); bi++) {
-				enum backend b = order[bi];
+			size_t nb = sizeof(order) / sizeof(order[0]);
+
+			for (bi = 0; bi < nb; bi++) {
+				/* Each repeat starts with another backend, so no
+				 * backend always runs right after the same one. */
+				enum backend b = order[(bi + r) % nb];
 				int ret;
 
 				if (!backend_present(b) || failed[b])
@@ -496,9 +514,15 @@ static void family_live(void)
 			uint64_t t0 = now_ns();
 
 			if (!broken) {
+				struct bbuf warm;
+
 				fill = calloc(10000, sizeof(*fill));
 				if (!fill)
 					die("out of memory");
+				/* Unmeasured: the first calls pay for cold caches. */
+				for (r = 0; r < 5; r++)
+					if (!bb_alloc(&warm, b, size))
+						bb_free(&warm);
 			}
 			for (ci = 0; ci < sizeof(counts) / sizeof(counts[0]); ci++) {
 				struct samples sa = { 0 }, sf = { 0 };
@@ -1262,7 +1286,7 @@ static void probe_cmamem(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,live,tput,cli,big,pressure] "
-		"[-c CMAMEM_CLI] [-p] [-q] [-v]\n");
+		"[-c CMAMEM_CLI] [-s SIZE] [-p] [-q] [-v]\n");
 	exit(2);
 }
 
@@ -1272,10 +1296,11 @@ int main(int argc, char **argv)
 	char clock[64];
 	struct utsname u;
 	struct rlimit rl = { 65536, 65536 };
+	char *end;
 	uint64_t t0;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:F:c:pqvh")) != -1) {
+	while ((c = getopt(argc, argv, "r:F:c:s:pqvh")) != -1) {
 		switch (c) {
 		case 'r':
 			g.reps = (unsigned int)strtoul(optarg, NULL, 10);
@@ -1287,6 +1312,13 @@ int main(int argc, char **argv)
 		case 'p': g.prefix = 1; break;
 		case 'q': g.quick = 1; break;
 		case 'v': g.verbose = 1; break;
+		case 's':
+			g.only_size = (size_t)strtoul(optarg, &end, 0);
+			if (*end == 'K')
+				g.only_size *= KiB;
+			else if (*end == 'M')
+				g.only_size *= MiB;
+			break;
 		default: usage();
 		}
 	}
