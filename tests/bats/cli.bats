@@ -8,9 +8,15 @@
 # The guest is slow to start processes: tests batch their commands.
 
 load test_helper/common
+bats_require_minimum_version 1.5.0
 
-setup_file() { common_setup_file; }
-teardown_file() { common_teardown_file; }
+# Page cache is movable, so the kernel may place it in the CMA area: what
+# this suite reads in (vivid's modules, python) lowers CmaFree by a few MB
+# for reasons that are not ours. Drop it before both readings; a buffer
+# the driver failed to free is not page cache and still shows.
+drop_caches() { target_sh "sync; echo 3 > /proc/sys/vm/drop_caches"; }
+setup_file() { drop_caches; common_setup_file; }
+teardown_file() { drop_caches; common_teardown_file; }
 setup() { common_setup; CLI_MADE=(); }
 teardown() { cli_free_made; common_teardown; }
 
@@ -28,24 +34,32 @@ cli_free_made() {
 	done
 }
 
-crc32_py='import sys, zlib; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))'
+# crc32 FILE: the CRC-32 that gzip writes in its trailer (little-endian,
+# before the length), computed by gzip's own code rather than zlib's.
+crc32_sh='crc32() { gzip -1 -c | tail -c 8 | od -A n -t x4 --endian=little -N 4 | tr -d " "; }'
 
-@test "checksum is sha256sum's and crc32's digest of dump --raw, in each cache mode" {
-	local c id
-	for c in wc cached uncached; do
-		mk 1M --cache "$c"
-		id=$output
-		run_cmamem 0 fill "$id" --random --seed 7
-		run target_sh "
-			set -e
-			c=\$('$CMAMEM_BIN' checksum $id)
-			r=\$('$CMAMEM_BIN' dump $id --raw | sha256sum | cut -d' ' -f1)
-			[ \"\$c\" = \"\$r\" ] || { echo \"sha256 \$c != \$r\"; exit 1; }
-			c=\$('$CMAMEM_BIN' checksum $id --algo crc32 --offset 4097 --length 100000)
-			r=\$('$CMAMEM_BIN' dump $id --raw --offset 4097 --length 100000 | python3 -c '$crc32_py')
-			[ \"\$c\" = \"\$r\" ] || { echo \"crc32 \$c != \$r\"; exit 1; }"
-		assert_success
-	done
+@test "checksum is sha256sum's and gzip's crc32 of dump --raw, in each cache mode" {
+	# One guest shell for the three modes: process starts are the cost here.
+	run target_sh "
+		set -e
+		$crc32_sh
+		cm='$CMAMEM_BIN'
+		ids=
+		trap 'for i in \$ids; do \$cm --quiet free \$i; done' EXIT
+		for c in wc cached uncached; do
+			id=\$(\$cm alloc 1M --cache \$c)
+			ids=\"\$ids \$id\"
+			\$cm fill \$id --random --seed 7
+			a=\$(\$cm checksum \$id)
+			b=\$(\$cm dump \$id --raw | sha256sum | cut -d' ' -f1)
+			[ \"\$a\" = \"\$b\" ] || { echo \"\$c: sha256 \$a != \$b\"; exit 1; }
+			a=\$(\$cm checksum \$id --algo crc32 --offset 4097 --length 100000)
+			b=\$(\$cm dump \$id --raw --offset 4097 --length 100000 | crc32)
+			[ \"\$a\" = \"\$b\" ] || { echo \"\$c: crc32 \$a != \$b\"; exit 1; }
+			echo \"\$c ok\"
+		done"
+	assert_success
+	assert_equal "$(grep -c ' ok$' <<<"$output")" 3
 }
 
 @test "--json: alloc, info, list, checksum and verify keys, through jq" {
@@ -60,28 +74,25 @@ crc32_py='import sys, zlib; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))'
 	run jq -r '.[] | select(.name == "cli-json") | [.size, .persistent, .dma_addr > 0] | @tsv' <<<"$output"
 	assert_output "$(printf '65536\ttrue\ttrue')"
 	run_cmamem 0 checksum cli-json --json
-	run jq -r '[.name, .offset, .length, .algo, (.digest | length)] | @tsv' <<<"$output"
-	assert_output "$(printf 'cli-json\t0\t65536\tsha256\t64')"
+	run jq -r '[keys_unsorted, [.name, .offset, .length, .algo, (.digest | length)]] | map(join(",")) | join(" ")' <<<"$output"
+	assert_output "id,name,offset,length,algo,digest cli-json,0,65536,sha256,64"
 	run_cmamem 0 verify cli-json --json
-	run jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "id,name,size,pages,contiguous,phys_addr,dma_addr,dma_match,first_gap,ok"
-	run_cmamem 0 verify cli-json --json
-	run jq -r '[.pages, .contiguous, .dma_match, .first_gap == null, .ok, .phys_addr == .dma_addr] | @tsv' <<<"$output"
-	assert_output "$(printf '16\ttrue\ttrue\ttrue\ttrue\ttrue')"
+	run jq -r '[keys_unsorted, [.pages, .contiguous, .dma_match, .first_gap == null, .ok, .phys_addr == .dma_addr]] | map(join(",")) | join(" ")' <<<"$output"
+	assert_output "id,name,size,pages,contiguous,phys_addr,dma_addr,dma_match,first_gap,ok 16,true,true,true,true,true"
 }
 
 @test "verify: buffers from 4K to 128M are contiguous at the DMA address the driver reports" {
 	local s
 	# One guest shell for the sweep: alloc, verify, free each in turn.
 	run target_sh "
-		for s in 4K 8K 64K 1M 4M 16M 128M; do
+		for s in 4K 64K 2M 16M 128M; do
 			id=\$('$CMAMEM_BIN' alloc \$s) || exit 1
 			'$CMAMEM_BIN' verify \$id; rc=\$?
 			'$CMAMEM_BIN' free \$id || exit 1
 			[ \$rc -eq 0 ] || exit \$rc
 		done"
 	assert_success
-	assert_equal "$(grep -c 'contiguous, dma_addr matches$' <<<"$output")" 7
+	assert_equal "$(grep -c 'contiguous, dma_addr matches$' <<<"$output")" 5
 	assert_line --regexp '^buffer [0-9]+: 32768 pages at phys 0x[0-9a-f]+, dma_addr 0x[0-9a-f]+: contiguous'
 }
 
@@ -114,7 +125,6 @@ crc32_py='import sys, zlib; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))'
 	run_cmamem 1 cmp "$f" "$b"
 	assert_output --regexp "^$f $b differ: byte 40001, line [0-9]+$"
 	run_cmamem 0 copy "$a" "$b" --offset 32K --length 4K --dest-offset 0
-	run_cmamem 0 cmp "$a" "$b" --length 4K --offset 0 || true
 	run target_sh "cmp <('$CMAMEM_BIN' dump $b --raw --length 4K) <('$CMAMEM_BIN' dump $a --raw --offset 32K --length 4K)"
 	assert_success
 	run_cmamem 3 cmp "$a" 4000000
@@ -148,7 +158,6 @@ crc32_py='import sys, zlib; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))'
 
 @test "export: the command gets a dma-buf fd, named after the buffer, and its status is cmamem's" {
 	mk 64K --name cli-exp
-	run_cmamem 0 fill cli-exp --pattern 0x3c
 	run_cmamem 0 export cli-exp -- sh -c '
 		readlink /proc/self/fd/$CMAMEM_DMABUF_FD
 		echo "id=$CMAMEM_BUFFER_ID size=$CMAMEM_BUFFER_SIZE"
@@ -159,7 +168,7 @@ crc32_py='import sys, zlib; print("%08x" % zlib.crc32(sys.stdin.buffer.read()))'
 	assert_line --index 2 1
 	assert_line --index 3 --regexp '^[1-9]'
 	run_cmamem 5 export cli-exp -- sh -c 'exit 5'
-	run_cmamem 127 export cli-exp -- /nonexistent
+	run -127 target_run "$CMAMEM_BIN" export cli-exp -- /nonexistent
 	# The export is gone with the command: the buffer frees as usual.
 	run_cmamem 0 info cli-exp --json
 	assert_equal "$(jq -r .exports <<<"$output")" 0
