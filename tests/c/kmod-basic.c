@@ -189,6 +189,12 @@ static void test_alloc_errors(int fd)
 	CHECK(alloc(fd, 0, 0, NULL, &a) == -EINVAL, "size 0");
 	CHECK(alloc(fd, ~0ULL, 0, NULL, &a) == -EINVAL, "size ~0");
 	CHECK(alloc(fd, 1ULL << 50, 0, NULL, &a) == -ENOMEM, "size 2^50");
+	/* More than CMA holds, less than RAM: fails quietly in every mode. */
+	CHECK(alloc(fd, 1ULL << 30, 0, NULL, &a) == -ENOMEM, "1G wc");
+	CHECK(alloc(fd, 1ULL << 30, 1, NULL, &a) == -ENOMEM, "1G uncached");
+	CHECK(alloc(fd, 1ULL << 30, 2, NULL, &a) == -ENOMEM, "1G cached");
+	CHECK(alloc(fd, 3ULL << 20, 2, NULL, &a) == 0, "3M cached");
+	bfree(fd, a.id);
 	CHECK(alloc(fd, 4096, 3, NULL, &a) == -EINVAL, "cache mode 3");
 	CHECK(alloc(fd, 4096, 1U << 5, NULL, &a) == -EINVAL, "flag 1<<5");
 	CHECK(alloc(fd, 4096, 1U << 31, NULL, &a) == -EINVAL, "flag 1<<31");
