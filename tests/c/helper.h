@@ -78,7 +78,8 @@ static const char *t_errname(int e)
 
 static void t_vreport(const char *file, int line, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s %s: %s:%d: ", t_prog, t_sub, file, line);
+	fprintf(stderr, "%s%s%s: %s:%d: ", t_prog, *t_sub ? " " : "", t_sub,
+		file, line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
