@@ -247,6 +247,8 @@ static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align)
 	/* There is no preallocated pool yet: it never has room. */
 	if (want == CMA_MEM_FROM_POOL)
 		return -ENOMEM;
+	if (cmamem_should_fail(CMAMEM_FAULT_ALLOC, buf->size))
+		return -ENOMEM;
 	buf->flags |= CMA_MEM_FROM_CMA;
 	return cmamem_dma_alloc(buf, align);
 }
@@ -360,7 +362,7 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 static void cmamem_buf_destroy(struct cmamem_buf *buf)
 {
 	cmamem_buf_free_mem(buf);
-	cmamem_uncharge(buf->size);
+	cmamem_uncharge(buf->uid, buf->size, true);
 	kfree(buf);
 }
 
@@ -417,12 +419,13 @@ void cmamem_buf_put(struct cmamem_buf *buf)
  * @info:	filled in for the new buffer
  *
  * Return: 0, -EINVAL for an alignment that cannot be guaranteed, -ENOMEM,
- * or -EEXIST for a name in use.
+ * -EEXIST for a name in use, or -ENOSPC or -EDQUOT over a limit (limits.c).
  */
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info)
 {
 	struct cmamem_buf *buf;
+	u64 start_ns, alloc_ns;
 	size_t size;
 	int ret;
 
@@ -458,13 +461,15 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 			goto err_free_buf;
 	}
 
-	ret = cmamem_charge(size);
+	ret = cmamem_charge(buf->uid, size);
 	if (ret)
 		goto err_free_buf;
 
+	start_ns = ktime_get_ns();
 	ret = cmamem_buf_alloc_mem(buf, req->align);
 	if (ret)
 		goto err_uncharge;
+	alloc_ns = ktime_get_ns() - start_ns;
 
 	mutex_lock(&cmamem.lock);
 	ret = cmamem_buf_publish(cf, buf, legacy);
@@ -476,12 +481,13 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		kref_get(&buf->ref);
 	cmamem_buf_fill_info(buf, info);
 	mutex_unlock(&cmamem.lock);
+	cmamem_charged(size, alloc_ns);
 	return 0;
 
 err_free_mem:
 	cmamem_buf_free_mem(buf);
 err_uncharge:
-	cmamem_uncharge(size);
+	cmamem_uncharge(buf->uid, size, false);
 err_free_buf:
 	kfree(buf);
 	return ret;

@@ -12,10 +12,12 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 struct cmamem_buf;
+struct seq_file;
 
 /**
  * struct cmamem_dev - the one cma_mem device
@@ -92,9 +94,34 @@ int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd);
 void cmamem_debugfs_init(void);
 void cmamem_debugfs_exit(void);
 
+/* The fault injection points, each a fault_attr in debugfs. */
+enum cmamem_fault {
+	CMAMEM_FAULT_ALLOC,	/* fail_alloc: the buffer memory, ENOMEM */
+	CMAMEM_FAULT_MAP,	/* fail_map: mmap, ENOMEM */
+	CMAMEM_FAULT_EXPORT,	/* fail_export: EXPORT, ENOMEM */
+	CMAMEM_FAULT_NR,
+};
+
+bool cmamem_should_fail(enum cmamem_fault fault, size_t size);
+
 /* limits.c */
+enum cmamem_fail {
+	CMAMEM_FAIL_NOMEM,
+	CMAMEM_FAIL_LIMIT,
+	CMAMEM_FAIL_BADARG,
+	CMAMEM_FAIL_OTHER,
+	CMAMEM_FAIL_NR,
+};
+
+/* Bucket 0 counts under 1 us, bucket b 2^(b-1) to 2^b us; the last is open. */
+#define CMAMEM_LATENCY_BUCKETS	24
+
 extern const struct attribute_group *cmamem_groups[];
-int cmamem_charge(u64 bytes);
-void cmamem_uncharge(u64 bytes);
+int cmamem_charge(kuid_t uid, u64 bytes);
+void cmamem_charged(u64 bytes, u64 ns);
+void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
+void cmamem_alloc_failed(int err);
+void cmamem_stats_show(struct seq_file *m);
+void cmamem_limits_exit(void);
 
 #endif /* _CMAMEM_H */

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cma_mem debugfs: /sys/kernel/debug/cma_mem/buffers, one header line and
- * one line per buffer whose memory exists, streamed with a seq_file
- * iterator over the id table so that a large table needs no large
- * allocation.
+ * cma_mem debugfs, /sys/kernel/debug/cma_mem/, root only:
+ * - buffers: one header line and one line per buffer whose memory exists,
+ *   streamed with a seq_file iterator over the id table so that a large
+ *   table needs no large allocation;
+ * - stats: the counters of limits.c, one "key value" per line;
+ * - fail_alloc, fail_map, fail_export: fault_attr directories
+ *   (Documentation/fault-injection/) that make ALLOC's memory, mmap and
+ *   EXPORT fail with ENOMEM on demand.
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
 
@@ -111,12 +116,64 @@ static const struct seq_operations cmamem_buffers_sops = {
 };
 DEFINE_SEQ_ATTRIBUTE(cmamem_buffers);
 
+static int cmamem_stats_file_show(struct seq_file *m, void *v)
+{
+	cmamem_stats_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmamem_stats_file);
+
+#ifdef CONFIG_FAULT_INJECTION
+static struct fault_attr cmamem_faults[CMAMEM_FAULT_NR] = {
+	[0 ... CMAMEM_FAULT_NR - 1] = FAULT_ATTR_INITIALIZER,
+};
+
+static const char *const cmamem_fault_names[CMAMEM_FAULT_NR] = {
+	[CMAMEM_FAULT_ALLOC] = "fail_alloc",
+	[CMAMEM_FAULT_MAP] = "fail_map",
+	[CMAMEM_FAULT_EXPORT] = "fail_export",
+};
+
+/**
+ * cmamem_should_fail - whether to fail at an injection point now
+ * @fault:	the point
+ * @size:	the bytes at stake, for the fault_attr's space filter
+ *
+ * Return: true if the caller should fail with its errno.
+ */
+bool cmamem_should_fail(enum cmamem_fault fault, size_t size)
+{
+	return should_fail(&cmamem_faults[fault], size);
+}
+
+static void cmamem_faults_init(void)
+{
+	int i;
+
+	for (i = 0; i < CMAMEM_FAULT_NR; i++)
+		fault_create_debugfs_attr(cmamem_fault_names[i],
+					  cmamem.debugfs, &cmamem_faults[i]);
+}
+#else
+bool cmamem_should_fail(enum cmamem_fault fault, size_t size)
+{
+	return false;
+}
+
+static void cmamem_faults_init(void)
+{
+}
+#endif
+
 void cmamem_debugfs_init(void)
 {
 	/* debugfs is a debugging aid: the driver works without it. */
 	cmamem.debugfs = debugfs_create_dir("cma_mem", NULL);
 	debugfs_create_file("buffers", 0400, cmamem.debugfs, NULL,
 			    &cmamem_buffers_fops);
+	debugfs_create_file("stats", 0400, cmamem.debugfs, NULL,
+			    &cmamem_stats_file_fops);
+	cmamem_faults_init();
 }
 
 void cmamem_debugfs_exit(void)

@@ -299,6 +299,10 @@ int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd)
 		ret = PTR_ERR(exp->buf);
 		goto err_free;
 	}
+	if (cmamem_should_fail(CMAMEM_FAULT_EXPORT, exp->buf->size)) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
 
 	/* Shown in /sys/kernel/debug/dma_buf/bufinfo and fdinfo. */
 	if (exp->buf->name[0])

@@ -21,7 +21,7 @@ static bool cmamem_name_empty(const char name[CMA_MEM_NAME_LEN])
 	return !memchr_inv(name, 0, CMA_MEM_NAME_LEN);
 }
 
-static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
+static int cmamem_ioc_do_alloc(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_alloc *arg = data;
 	struct cmamem_alloc_req req = {
@@ -52,6 +52,15 @@ static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
 	arg->mmap_offset = info.mmap_offset;
 	arg->dma_addr = info.dma_addr;
 	return 0;
+}
+
+static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
+{
+	int ret = cmamem_ioc_do_alloc(cf, data);
+
+	if (ret)
+		cmamem_alloc_failed(ret);
+	return ret;
 }
 
 /* ALLOC succeeded but its answer cannot reach user space: undo it. */

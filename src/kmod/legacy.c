@@ -52,8 +52,10 @@ static long cmamem_legacy_allocate(struct cmamem_file *cf,
 	req.size = linfo.len;
 
 	ret = cmamem_buf_alloc(cf, &req, true, &info);
-	if (ret)
+	if (ret) {
+		cmamem_alloc_failed(ret);
 		return ret;
+	}
 
 	linfo.id = info.id;
 	linfo.offset = 0;

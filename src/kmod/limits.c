@@ -1,40 +1,340 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cma_mem accounting: every buffer's bytes are charged here before its
- * memory is allocated and uncharged after it is freed, so the counts cannot
- * drift. The usage is readable in sysfs, on the misc device.
+ * cma_mem accounting and limits: every buffer's bytes are charged here
+ * before its memory is allocated and uncharged after it is freed, so the
+ * counts cannot drift. The limits are checked in the same place, under
+ * cmamem.lock, which is never held across the allocation itself.
+ *
+ * sysfs, on the misc device (/sys/class/misc/cma_mem/): the limits
+ * max_total_bytes, max_buffer_bytes, max_buffers and max_bytes_per_uid
+ * (0644; 0 is no limit), and the usage used_bytes, buffers and peak_bytes
+ * (0444). Each limit is also a module parameter. A limit only stops new
+ * allocations: lowering it below the current use frees nothing.
+ *
+ * Errnos: ENOSPC when a device-wide limit (max_total_bytes, max_buffers,
+ * max_buffer_bytes) refuses a buffer, EDQUOT when max_bytes_per_uid does.
  */
 #include <linux/device.h>
+#include <linux/hashtable.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/uidgid.h>
 
 #include "cma_mem.h"
 
+/* Limits, 0 for none. Written under cmamem.lock, read under it. */
+static unsigned long long max_total_bytes;
+module_param(max_total_bytes, ullong, 0444);
+MODULE_PARM_DESC(max_total_bytes,
+		 "Bytes all buffers together may take, 0 for no limit (ENOSPC)");
+
+static unsigned long long max_buffer_bytes;
+module_param(max_buffer_bytes, ullong, 0444);
+MODULE_PARM_DESC(max_buffer_bytes,
+		 "Largest buffer in bytes, 0 for no limit (ENOSPC)");
+
+static unsigned int max_buffers;
+module_param(max_buffers, uint, 0444);
+MODULE_PARM_DESC(max_buffers,
+		 "Buffers that may exist at once, 0 for no limit (ENOSPC)");
+
+static unsigned long long max_bytes_per_uid;
+module_param(max_bytes_per_uid, ullong, 0444);
+MODULE_PARM_DESC(max_bytes_per_uid,
+		 "Bytes one user's buffers may take, 0 for no limit (EDQUOT)");
+
+/* What one uid has charged; exists while that is not zero. */
+struct cmamem_uid_use {
+	struct hlist_node node;
+	kuid_t uid;
+	u64 bytes;
+};
+
+static DEFINE_HASHTABLE(cmamem_uid_uses, 6);
+
+/* Counters for the debugfs stats file. Under cmamem.lock. */
+static struct {
+	u64 allocs;
+	u64 frees;
+	u64 failed[CMAMEM_FAIL_NR];
+	u64 peak_bytes;
+	u64 largest_bytes;
+	u64 latency_max_us;
+	u64 latency[CMAMEM_LATENCY_BUCKETS];
+} cmamem_stats;
+
+static struct cmamem_uid_use *cmamem_uid_use_find(kuid_t uid)
+{
+	struct cmamem_uid_use *use;
+
+	hash_for_each_possible(cmamem_uid_uses, use, node, __kuid_val(uid))
+		if (uid_eq(use->uid, uid))
+			return use;
+	return NULL;
+}
+
 /**
  * cmamem_charge - account for a buffer about to be allocated
+ * @uid:	its owner
  * @bytes:	its size
  *
- * Return: 0. Limits will be checked here.
+ * Return: 0, -ENOSPC over a device-wide limit, -EDQUOT over @uid's quota,
+ * or -ENOMEM.
  */
-int cmamem_charge(u64 bytes)
+int cmamem_charge(kuid_t uid, u64 bytes)
 {
+	struct cmamem_uid_use *use, *new = NULL;
+	int ret = -ENOSPC;
+
 	mutex_lock(&cmamem.lock);
+	if (max_buffer_bytes && bytes > max_buffer_bytes)
+		goto over;
+	if (max_buffers && cmamem.nr_bufs >= max_buffers)
+		goto over;
+	if (max_total_bytes && (cmamem.used_bytes > max_total_bytes ||
+				bytes > max_total_bytes - cmamem.used_bytes))
+		goto over;
+
+	use = cmamem_uid_use_find(uid);
+	ret = -EDQUOT;
+	if (max_bytes_per_uid && bytes > max_bytes_per_uid -
+	    min_t(u64, use ? use->bytes : 0, max_bytes_per_uid))
+		goto over;
+	if (!use) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new) {
+			mutex_unlock(&cmamem.lock);
+			return -ENOMEM;
+		}
+		new->uid = uid;
+		hash_add(cmamem_uid_uses, &new->node, __kuid_val(uid));
+		use = new;
+	}
+	use->bytes += bytes;
 	cmamem.nr_bufs++;
 	cmamem.used_bytes += bytes;
 	mutex_unlock(&cmamem.lock);
 	return 0;
+
+over:
+	cmamem_stats.failed[CMAMEM_FAIL_LIMIT]++;
+	mutex_unlock(&cmamem.lock);
+	return ret;
 }
 
 /**
  * cmamem_uncharge - give back what cmamem_charge() took
+ * @uid:	the buffer's owner
  * @bytes:	the buffer's size
+ * @freed:	the buffer existed (cmamem_charged() was called), and its
+ *		memory is now back: count a free
  */
-void cmamem_uncharge(u64 bytes)
+void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed)
 {
+	struct cmamem_uid_use *use;
+
 	mutex_lock(&cmamem.lock);
+	use = cmamem_uid_use_find(uid);
+	if (!WARN_ON_ONCE(!use || use->bytes < bytes)) {
+		use->bytes -= bytes;
+		if (!use->bytes) {
+			hash_del(&use->node);
+			kfree(use);
+		}
+	}
 	cmamem.nr_bufs--;
 	cmamem.used_bytes -= bytes;
+	if (freed)
+		cmamem_stats.frees++;
 	mutex_unlock(&cmamem.lock);
 }
+
+/**
+ * cmamem_charged - count a buffer whose allocation succeeded
+ * @bytes:	its size
+ * @ns:		how long getting its memory took
+ */
+void cmamem_charged(u64 bytes, u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+	unsigned int bucket;
+
+	/* Bucket 0 is under 1 us, bucket b from 2^(b-1) to 2^b us. */
+	bucket = us ? ilog2(us) + 1 : 0;
+	bucket = min_t(unsigned int, bucket, CMAMEM_LATENCY_BUCKETS - 1);
+
+	mutex_lock(&cmamem.lock);
+	cmamem_stats.allocs++;
+	/* Here, not at charge time: an allocation that fails is no peak. */
+	cmamem_stats.peak_bytes = max(cmamem_stats.peak_bytes,
+				      cmamem.used_bytes);
+	cmamem_stats.largest_bytes = max(cmamem_stats.largest_bytes, bytes);
+	cmamem_stats.latency[bucket]++;
+	cmamem_stats.latency_max_us = max(cmamem_stats.latency_max_us, us);
+	mutex_unlock(&cmamem.lock);
+}
+
+/**
+ * cmamem_alloc_failed - count an ALLOC that failed before or after charging
+ * @err:	its errno; over-limit failures are counted by cmamem_charge()
+ */
+void cmamem_alloc_failed(int err)
+{
+	enum cmamem_fail why;
+
+	switch (err) {
+	case -ENOSPC:
+	case -EDQUOT:
+		return;
+	case -ENOMEM:
+		why = CMAMEM_FAIL_NOMEM;
+		break;
+	case -EINVAL:
+		why = CMAMEM_FAIL_BADARG;
+		break;
+	default:
+		why = CMAMEM_FAIL_OTHER;
+		break;
+	}
+	mutex_lock(&cmamem.lock);
+	cmamem_stats.failed[why]++;
+	mutex_unlock(&cmamem.lock);
+}
+
+/**
+ * cmamem_stats_show - print the counters, one "key value" per line
+ * @m:		the debugfs stats file
+ */
+void cmamem_stats_show(struct seq_file *m)
+{
+	static const char *const fail_names[CMAMEM_FAIL_NR] = {
+		[CMAMEM_FAIL_NOMEM] = "nomem",
+		[CMAMEM_FAIL_LIMIT] = "over_limit",
+		[CMAMEM_FAIL_BADARG] = "bad_arg",
+		[CMAMEM_FAIL_OTHER] = "other",
+	};
+	unsigned int i;
+
+	mutex_lock(&cmamem.lock);
+	seq_printf(m, "allocs %llu\n", cmamem_stats.allocs);
+	seq_printf(m, "frees %llu\n", cmamem_stats.frees);
+	for (i = 0; i < CMAMEM_FAIL_NR; i++)
+		seq_printf(m, "failed_%s %llu\n", fail_names[i],
+			   cmamem_stats.failed[i]);
+	seq_printf(m, "used_bytes %llu\n", cmamem.used_bytes);
+	seq_printf(m, "buffers %u\n", cmamem.nr_bufs);
+	seq_printf(m, "peak_bytes %llu\n", cmamem_stats.peak_bytes);
+	seq_printf(m, "largest_bytes %llu\n", cmamem_stats.largest_bytes);
+	seq_printf(m, "latency_max_us %llu\n", cmamem_stats.latency_max_us);
+	for (i = 0; i < CMAMEM_LATENCY_BUCKETS - 1; i++)
+		seq_printf(m, "latency_us_lt_%lu %llu\n", 1UL << i,
+			   cmamem_stats.latency[i]);
+	seq_printf(m, "latency_us_ge_%lu %llu\n", 1UL << (i - 1),
+		   cmamem_stats.latency[i]);
+	mutex_unlock(&cmamem.lock);
+}
+
+/* Release what cmamem_charge() may have left: nothing, once all is freed. */
+void cmamem_limits_exit(void)
+{
+	struct cmamem_uid_use *use;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	hash_for_each_safe(cmamem_uid_uses, bkt, tmp, use, node) {
+		hash_del(&use->node);
+		kfree(use);
+	}
+}
+
+/* --- sysfs --- */
+
+static ssize_t cmamem_show_u64(char *page, const u64 *val)
+{
+	u64 v;
+
+	mutex_lock(&cmamem.lock);
+	v = *val;
+	mutex_unlock(&cmamem.lock);
+	return sysfs_emit(page, "%llu\n", v);
+}
+
+static ssize_t cmamem_store_u64(const char *page, size_t count, u64 *val)
+{
+	u64 v;
+	int ret;
+
+	ret = kstrtoull(page, 0, &v);
+	if (ret)
+		return ret;
+	mutex_lock(&cmamem.lock);
+	*val = v;
+	mutex_unlock(&cmamem.lock);
+	return count;
+}
+
+/* The byte limits: dev_ext_attribute's var points at the limit. */
+static ssize_t cmamem_limit_show(struct device *dev,
+				 struct device_attribute *attr, char *page)
+{
+	struct dev_ext_attribute *ea = container_of(attr, typeof(*ea), attr);
+
+	return cmamem_show_u64(page, ea->var);
+}
+
+static ssize_t cmamem_limit_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *page, size_t count)
+{
+	struct dev_ext_attribute *ea = container_of(attr, typeof(*ea), attr);
+
+	return cmamem_store_u64(page, count, ea->var);
+}
+
+static struct dev_ext_attribute dev_attr_max_total_bytes = {
+	__ATTR(max_total_bytes, 0644, cmamem_limit_show, cmamem_limit_store),
+	&max_total_bytes,
+};
+
+static struct dev_ext_attribute dev_attr_max_buffer_bytes = {
+	__ATTR(max_buffer_bytes, 0644, cmamem_limit_show, cmamem_limit_store),
+	&max_buffer_bytes,
+};
+
+static struct dev_ext_attribute dev_attr_max_bytes_per_uid = {
+	__ATTR(max_bytes_per_uid, 0644, cmamem_limit_show, cmamem_limit_store),
+	&max_bytes_per_uid,
+};
+
+static ssize_t max_buffers_show(struct device *dev,
+				struct device_attribute *attr, char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(max_buffers));
+}
+
+static ssize_t max_buffers_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *page, size_t count)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(page, 0, &v);
+	if (ret)
+		return ret;
+	/* Ids are 1 to INT_MAX: more buffers than that cannot exist. */
+	if (v > INT_MAX)
+		return -ERANGE;
+	mutex_lock(&cmamem.lock);
+	max_buffers = v;
+	mutex_unlock(&cmamem.lock);
+	return count;
+}
+static DEVICE_ATTR_RW(max_buffers);
 
 static ssize_t buffers_show(struct device *dev, struct device_attribute *attr,
 			    char *page)
@@ -46,18 +346,25 @@ static DEVICE_ATTR_RO(buffers);
 static ssize_t used_bytes_show(struct device *dev,
 			       struct device_attribute *attr, char *page)
 {
-	u64 used;
-
-	mutex_lock(&cmamem.lock);
-	used = cmamem.used_bytes;
-	mutex_unlock(&cmamem.lock);
-	return sysfs_emit(page, "%llu\n", used);
+	return cmamem_show_u64(page, &cmamem.used_bytes);
 }
 static DEVICE_ATTR_RO(used_bytes);
 
+static ssize_t peak_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *page)
+{
+	return cmamem_show_u64(page, &cmamem_stats.peak_bytes);
+}
+static DEVICE_ATTR_RO(peak_bytes);
+
 static struct attribute *cmamem_attrs[] = {
+	&dev_attr_max_total_bytes.attr.attr,
+	&dev_attr_max_buffer_bytes.attr.attr,
+	&dev_attr_max_buffers.attr,
+	&dev_attr_max_bytes_per_uid.attr.attr,
 	&dev_attr_buffers.attr,
 	&dev_attr_used_bytes.attr,
+	&dev_attr_peak_bytes.attr,
 	NULL,
 };
 

@@ -119,6 +119,7 @@ static void __exit cmamem_exit(void)
 	misc_deregister(&cmamem.misc);
 	mtree_destroy(&cmamem.offsets);
 	xa_destroy(&cmamem.bufs);
+	cmamem_limits_exit();
 }
 
 module_init(cmamem_init);

@@ -146,6 +146,10 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		ret = -EINVAL;
 		goto err_put;
 	}
+	if (cmamem_should_fail(CMAMEM_FAULT_MAP, vma->vm_end - vma->vm_start)) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
 
 	/*
 	 * Not VM_DONTCOPY: a forked child keeps the mapping, and vm_ops->open
