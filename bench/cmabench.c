@@ -154,8 +154,8 @@ static void meta(const char *key, const char *fmt, ...)
 
 /* ---- statistics and CSV ---------------------------------------------- */
 
-enum unit { U_US, U_MBS, U_RATE };
-static const char *const unit_name[] = { "us", "MB/s", "allocs/s" };
+enum unit { U_US, U_MBS, U_RATE, U_COUNT };
+static const char *const unit_name[] = { "us", "MB/s", "allocs/s", "faults" };
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -204,6 +204,8 @@ static void emit(const char *family, const char *backend, const char *op,
 
 		if (u == U_US)
 			printf(",%.1f", v[i] / 1000.0);
+		else if (u == U_COUNT)
+			printf(",%.0f", v[i]);
 		else if (u == U_MBS)
 			printf(",%.1f", work * 1000.0 / x);
 		else
@@ -312,7 +314,7 @@ static uint64_t sum64(const void *p, size_t size)
 /* ---- family "life": one buffer's whole life, per size --------------- */
 
 enum op { OP_ALLOC, OP_MMAP, OP_TOUCH, OP_RETOUCH, OP_AMT, OP_MEMSET, OP_MEMCPY,
-	  OP_READ, OP_EXPORT, OP_MUNMAP, OP_FREE, NOPS };
+	  OP_READ, OP_EXPORT, OP_MUNMAP, OP_FREE, OP_FAULTS, NOPS };
 
 static const char *const op_name[NOPS] = {
 	[OP_ALLOC] = "alloc",
@@ -326,6 +328,8 @@ static const char *const op_name[NOPS] = {
 	[OP_EXPORT] = "export",
 	[OP_MUNMAP] = "munmap",
 	[OP_FREE] = "free",
+	/* page faults taken by the first touch (getrusage minor faults) */
+	[OP_FAULTS] = "faults",
 };
 
 /* Repeat small copies so that each timed run moves at least this much. */
@@ -361,7 +365,8 @@ static int one_life(enum backend b, size_t size)
 {
 	struct samples *s = life[b];
 	unsigned int i, inner = size >= BW_BYTES ? 1 : (unsigned int)(BW_BYTES / size);
-	uint64_t t0, t1, t2, t3, amt;
+	uint64_t t0, t1, t2, t3, t4, amt;
+	struct rusage ru0, ru1;
 	struct bbuf x;
 	int ret;
 
@@ -376,16 +381,20 @@ static int one_life(enum backend b, size_t size)
 		bb_free(&x);
 		return ret;
 	}
-	touch_pages(x.map, size);
+	getrusage(RUSAGE_SELF, &ru0);
 	t3 = now_ns();
-	amt = t3 - t0;
+	touch_pages(x.map, size);
+	t4 = now_ns();
+	getrusage(RUSAGE_SELF, &ru1);
+	amt = (t2 - t0) + (t4 - t3);
 	if (op_applies(b, OP_ALLOC))
 		add(&s[OP_ALLOC], t1 - t0);
 	else
-		amt = t3 - t1;
+		amt -= t1 - t0;
 	add(&s[OP_MMAP], t2 - t1);
-	add(&s[OP_TOUCH], t3 - t2);
+	add(&s[OP_TOUCH], t4 - t3);
 	add(&s[OP_AMT], amt);
+	add(&s[OP_FAULTS], (uint64_t)(ru1.ru_minflt - ru0.ru_minflt));
 
 	/*
 	 * A second pass over pages that are already mapped: the floor of a
@@ -491,6 +500,8 @@ static void family_life(void)
 					continue;
 				if (o == OP_MEMSET || o == OP_MEMCPY || o == OP_READ)
 					u = U_MBS;
+				if (o == OP_FAULTS)
+					u = U_COUNT;
 				if (failed[b])
 					life[b][o].n = 0;
 				emit(op_name[o], backend_name[b], op_name[o], size, 0, u,
