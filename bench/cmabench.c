@@ -1301,6 +1301,24 @@ static void probe_cmamem(void)
 	cmamem_free(g.dev, info.id);
 }
 
+/*
+ * The module's own counters and alloc latency histogram, for the record
+ * (debugfs cma_mem/stats, when the module has it).
+ */
+static void dump_kstats(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/cma_mem/stats", "r");
+	char line[128];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		meta("kstats", "%s", line);
+	}
+	fclose(f);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,live,tput,cli,big,pressure] "
@@ -1396,6 +1414,7 @@ int main(int argc, char **argv)
 	if (WANT("pressure"))
 		family_pressure();
 	meta("elapsed_s", "%.1f", (double)(now_ns() - t0) / 1e9);
+	dump_kstats();
 	cmamem_close(g.dev);
 	if (g.heap_fd >= 0)
 		close(g.heap_fd);
