@@ -32,7 +32,7 @@ static const struct poptOption global_options[] = {
 	{ "json", 'j', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "print results as JSON", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
-	  "no notes or warnings; errors and results still print", NULL },
+	  "no notes, warnings or progress bar; errors and results still print", NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
 	  "notes on stderr; `list` prints a table", NULL },
 	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION,
@@ -180,7 +180,7 @@ static const struct action_type actions[] = {
 	  "first is the DMA address the driver reports. Exit 0 if so, 1 if not\n"
 	  "(--json: id, name, size, pages, contiguous, phys_addr, dma_addr,\n"
 	  "dma_match, first_gap, ok)." },
-	{ "export", action_export, 2, -1, no_options, "ID|NAME -- CMD [ARGS...]",
+	{ "export", action_export, 2, -1, no_options, "ID|NAME -- CMD",
 	  "run a command with the buffer's dma-buf fd",
 	  "Exports the buffer as a dma-buf and runs CMD with the fd inherited, its\n"
 	  "number in $CMAMEM_DMABUF_FD ($CMAMEM_BUFFER_ID and $CMAMEM_BUFFER_SIZE\n"

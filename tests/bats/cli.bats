@@ -47,14 +47,14 @@ crc32_sh='crc32() { gzip -1 -c | tail -c 8 | od -A n -t x4 --endian=little -N 4 
 		ids=
 		trap 'for i in \$ids; do \$cm --quiet free \$i; done' EXIT
 		for c in wc cached uncached; do
-			id=\$(\$cm alloc 1M --cache \$c)
+			id=\$(\$cm alloc 256K --cache \$c)
 			ids=\"\$ids \$id\"
 			\$cm fill \$id --random --seed 7
 			a=\$(\$cm checksum \$id)
 			b=\$(\$cm dump \$id --raw | sha256sum | cut -d' ' -f1)
 			[ \"\$a\" = \"\$b\" ] || { echo \"\$c: sha256 \$a != \$b\"; exit 1; }
-			a=\$(\$cm checksum \$id --algo crc32 --offset 4097 --length 100000)
-			b=\$(\$cm dump \$id --raw --offset 4097 --length 100000 | crc32)
+			a=\$(\$cm checksum \$id --algo crc32 --offset 4097 --length 50000)
+			b=\$(\$cm dump \$id --raw --offset 4097 --length 50000 | crc32)
 			[ \"\$a\" = \"\$b\" ] || { echo \"\$c: crc32 \$a != \$b\"; exit 1; }
 			echo \"\$c ok\"
 		done"
