@@ -921,6 +921,40 @@ static void test_cma(int fd)
 	}
 }
 
+/*
+ * With CMA exhausted, the DMA layer falls back to the page allocator: one
+ * page still works, more cannot be mapped page by page and gets ENOMEM.
+ */
+static void test_cma_exhausted(int fd)
+{
+	struct cma_mem_alloc big[8], a;
+	int n = 0, ret;
+	uint64_t size;
+
+	if (cma_free_kb() < 0)
+		return;
+	/* Take all of CMA, in halving pieces. */
+	for (size = 256 << 20; size >= (1 << 20) && n < 8; size /= 2)
+		if (!alloc(fd, size, 0, NULL, &big[n]))
+			n++;
+	while (n < 8 && !alloc(fd, 1 << 20, 0, NULL, &big[n]))
+		n++;
+	ret = alloc(fd, 4096, 0, NULL, &a);
+	CHECK(ret == 0, "one page: %d", ret);
+	if (!ret)
+		bfree(fd, a.id);
+	ret = alloc(fd, 65536, 0, NULL, &a);
+	if (!ret) {
+		printf("note: 64K still came from CMA (%ld kB free)\n",
+		       cma_free_kb());
+		bfree(fd, a.id);
+	} else {
+		CHECK(ret == -ENOMEM, "64K without CMA: %d", ret);
+	}
+	while (n--)
+		bfree(fd, big[n].id);
+}
+
 /* 10,000 buffers: LIST pages through them, debugfs streams them. */
 static void test_many(int fd)
 {
@@ -977,6 +1011,7 @@ int main(int argc, char **argv)
 		test_close_frees,     test_persist,	     test_list,
 		test_gup,	      test_legacy,	     test_foreign,
 		test_debugfs,	      test_many,	     test_cma,
+		test_cma_exhausted,
 	};
 	unsigned int t;
 
