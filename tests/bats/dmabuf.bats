@@ -67,8 +67,9 @@ vivid_load() {
 }
 
 # capture_compare ALLOCATOR: a DMABUF capture into a WC and a CACHED buffer
-# is the MMAP frame, by the program's own comparison and by cmamem checksum
-# against sha256sum of the MMAP frame; the rest of the buffer is untouched.
+# is the MMAP frame, by the program's own comparison (which also checks that
+# the bytes past the frame are untouched) and by cmamem checksum against
+# sha256sum of the MMAP frame.
 capture_compare() {
 	local c ref=$BATS_TEST_TMPDIR/mmap.frame sum
 	vivid_load "$1"
@@ -78,14 +79,10 @@ capture_compare() {
 	for c in wc cached; do
 		run_cmamem 0 alloc 128K --name "vcap-$1-$c" --cache "$c"
 		DMABUF_MADE+=("vcap-$1-$c")
-		run_cmamem 0 fill "vcap-$1-$c" --pattern 0xa5
 		run_helper 0 dmabuf-vivid dmabuf "vcap-$1-$c"
 		assert_output "dmabuf vcap-$1-$c: $FRAME bytes captured, 2 frames equal to the MMAP frame"
 		run_cmamem 0 checksum "vcap-$1-$c" --length "$FRAME"
 		assert_output "$sum"
-		run target_sh "'$CMAMEM_BIN' dump vcap-$1-$c --raw --offset $FRAME | od -An -tx1 -v | tr -s ' \n' '\n\n' | sort -u | grep ."
-		assert_output "a5"
-		run_cmamem 0 free "vcap-$1-$c"
 	done
 	# An importer's map_dma_buf must get an sg table that respects its
 	# dma_get_max_seg_size() (vivid's platform device: 64K).

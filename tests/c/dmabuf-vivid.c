@@ -90,9 +90,9 @@ static void t_mmap_to_file(int argc, char **argv)
 }
 
 /*
- * dmabuf NAME: two frames into the persistent buffer NAME through its
- * dma-buf, each compared in place with the MMAP reference; the bytes past
- * the frame are left as they were.
+ * dmabuf NAME: two frames into the persistent buffer NAME (first filled
+ * with 0xa5) through its dma-buf, each compared in place with the MMAP
+ * reference; the bytes past the frame are left as they were.
  */
 static void t_dmabuf(int argc, char **argv)
 {
@@ -101,7 +101,6 @@ static void t_dmabuf(int argc, char **argv)
 	unsigned char *p, *before;
 	struct vivid v;
 	void *ref;
-	long off;
 
 	(void)argc;
 	REQUIRE_OK(t_attach(fd, 0, argv[0], &info));
@@ -114,6 +113,8 @@ static void t_dmabuf(int argc, char **argv)
 	before = malloc(info.size);
 	if (!before)
 		DIE("malloc");
+	memset(p, 0xa5, info.size);
+	REQUIRE_OK(t_sync(fd, info.id, CMA_MEM_SYNC_FOR_DEVICE, 0, 0));
 	memcpy(before, p, info.size);
 
 	dfd = t_export(fd, info.id, O_RDWR | O_CLOEXEC);
@@ -122,6 +123,7 @@ static void t_dmabuf(int argc, char **argv)
 	vivid_reqbufs(&v, V4L2_MEMORY_DMABUF, 1);
 	for (i = 0; i < 2; i++) {
 		int ret = vivid_qbuf(&v, 0, dfd, NULL, info.size);
+		long off;
 
 		if (ret)
 			DIE("QBUF dma-buf of %s: %s", argv[0], t_errname(ret));

@@ -16,8 +16,8 @@
 #include <dirent.h>
 #include <linux/videodev2.h>
 
-#define VIVID_WIDTH 320
-#define VIVID_HEIGHT 180
+#define VIVID_WIDTH 320U
+#define VIVID_HEIGHT 180U
 
 struct vivid {
 	int fd;
