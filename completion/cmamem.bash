@@ -5,7 +5,7 @@
 # `cmamem list -v` (the table: ID first, NAME last, "-" for none). The
 # device named by -d/--device on the line is the one asked.
 
-_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export"
+_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats limits"
 _cmamem_global="--device --json --quiet --verbose --version --help"
 
 # The options of ACTION, as `cmamem ACTION --help` lists them.
@@ -18,6 +18,8 @@ _cmamem_options() {
 	checksum) echo "--algo --offset --length" ;;
 	cmp) echo "--offset --length" ;;
 	copy) echo "--dest-offset --offset --length" ;;
+	list) echo "--all" ;;
+	limits) echo "--set" ;;
 	esac
 }
 

@@ -182,6 +182,8 @@ int action_list(struct cli *cli)
 	size_t n, i, shown = 0;
 	int ret;
 
+	if (cli->all)
+		return admin_list_all(cli);
 	ret = cli_open(cli, &dev);
 	if (ret)
 		return ret;

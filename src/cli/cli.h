@@ -55,6 +55,8 @@ struct cli {
 	char *pattern, *word, *seed, *for_dir;
 	char *size_from, *algo, *format, *endian, *dest_offset;
 	int counter, random, raw;
+	char *set;			/* limits --set NAME=VALUE */
+	int all;			/* list --all */
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
 
@@ -149,5 +151,9 @@ int action_cmp(struct cli *cli);
 int action_copy(struct cli *cli);
 int action_verify(struct cli *cli);
 int action_export(struct cli *cli);
+/* admin.c */
+int action_stats(struct cli *cli);
+int action_limits(struct cli *cli);
+int admin_list_all(struct cli *cli);
 
 #endif

@@ -24,6 +24,7 @@ enum {
 	OPT_NAME, OPT_CACHE, OPT_ALIGN, OPT_FROM, OPT_OFFSET, OPT_LENGTH,
 	OPT_PATTERN, OPT_WORD, OPT_COUNTER, OPT_RANDOM, OPT_SEED, OPT_RAW,
 	OPT_FOR, OPT_SIZE_FROM, OPT_ALGO, OPT_FORMAT, OPT_ENDIAN, OPT_DEST_OFFSET,
+	OPT_SET, OPT_ALL,
 };
 
 static const struct poptOption global_options[] = {
@@ -121,6 +122,18 @@ static const struct poptOption no_options[] = {
 	POPT_TABLEEND
 };
 
+static const struct poptOption list_options[] = {
+	{ "all", 0, POPT_ARG_NONE, NULL, OPT_ALL,
+	  "every user's buffers, from the debugfs table (root)", NULL },
+	POPT_TABLEEND
+};
+
+static const struct poptOption limits_options[] = {
+	{ "set", 0, POPT_ARG_STRING, NULL, OPT_SET,
+	  "set one limit; VALUE in alloc's size syntax, 0 for none", "NAME=VALUE" },
+	POPT_TABLEEND
+};
+
 static const struct action_type actions[] = {
 	{ "alloc", action_alloc, 0, 1, alloc_options, "SIZE",
 	  "allocate a persistent buffer and print its id",
@@ -133,10 +146,12 @@ static const struct action_type actions[] = {
 	  "free a buffer",
 	  "Drops the persistent reference. The memory returns to CMA once no\n"
 	  "process holds or maps the buffer." },
-	{ "list", action_list, 0, 0, no_options, "",
+	{ "list", action_list, 0, 0, list_options, "",
 	  "list your buffers",
 	  "Prints the ids of your buffers, one a line; with --verbose a table,\n"
-	  "with --json an array of the objects `info --json` prints." },
+	  "with --json an array of the objects `info --json` prints. --all (root)\n"
+	  "prints every buffer, freed-but-mapped ones too: the debugfs table, or\n"
+	  "with --json an array of objects keyed by its header." },
 	{ "info", action_info, 1, 1, no_options, "ID|NAME",
 	  "describe a buffer",
 	  "Prints `key: value` lines: id, name, size, cache, persistent, source,\n"
@@ -180,6 +195,18 @@ static const struct action_type actions[] = {
 	  "first is the DMA address the driver reports. Exit 0 if so, 1 if not\n"
 	  "(--json: id, name, size, pages, contiguous, phys_addr, dma_addr,\n"
 	  "dma_match, first_gap, ok)." },
+	{ "stats", action_stats, 0, 0, no_options, "",
+	  "print the driver's allocation statistics (root)",
+	  "Allocations, frees, failures by reason, use, peak, largest buffer and\n"
+	  "the allocation latency histogram, from /sys/kernel/debug/cma_mem/stats\n"
+	  "(--json: one object with that file's keys)." },
+	{ "limits", action_limits, 0, 0, limits_options, "",
+	  "show the driver's limits and use; --set one (root)",
+	  "Prints max_total_bytes, max_buffer_bytes, max_buffers,\n"
+	  "max_bytes_per_uid (0: no limit), used_bytes, buffers and peak_bytes from\n"
+	  "/sys/class/misc/cma_mem (--json: one object). --set NAME=VALUE sets a\n"
+	  "limit first, as in --set max_total_bytes=64M. Allocations over a limit\n"
+	  "fail with exit 5: ENOSPC for the first three, EDQUOT per uid." },
 	{ "export", action_export, 2, -1, no_options, "ID|NAME -- CMD",
 	  "run a command with the buffer's dma-buf fd",
 	  "Exports the buffer as a dma-buf and runs CMD with the fd inherited, its\n"
@@ -227,6 +254,8 @@ static void set_option(struct cli *cli, int code, char *val)
 	case OPT_FORMAT: set_str(&cli->format, val); return;
 	case OPT_ENDIAN: set_str(&cli->endian, val); return;
 	case OPT_DEST_OFFSET: set_str(&cli->dest_offset, val); return;
+	case OPT_SET: set_str(&cli->set, val); return;
+	case OPT_ALL: cli->all = 1; break;
 	/* fill's sources: count distinct ones, so two of them is an error. */
 	case OPT_FROM:
 		if (!cli->from && cli->action && cli->action->handler == action_fill)
@@ -261,7 +290,7 @@ static void free_cli(struct cli *cli)
 		&cli->device, &cli->name, &cli->cache, &cli->align, &cli->from,
 		&cli->offset, &cli->length, &cli->pattern, &cli->word,
 		&cli->seed, &cli->for_dir, &cli->size_from, &cli->algo,
-		&cli->format, &cli->endian, &cli->dest_offset,
+		&cli->format, &cli->endian, &cli->dest_offset, &cli->set,
 	};
 	size_t i;
 

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The administrator's actions, over the driver's debugfs and sysfs files
+ * rather than ioctls:
+ *
+ *   stats            /sys/kernel/debug/cma_mem/stats, readably (root)
+ *   limits [--set K=V]  /sys/class/misc/cma_mem/{max_*,used_bytes,...}
+ *   list --all       every buffer, from /sys/kernel/debug/cma_mem/buffers (root)
+ *
+ * $CMAMEM_DEBUGFS and $CMAMEM_SYSFS override the two directories.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "size.h"
+
+#define MAX_WORDS	32
+
+static const char *const limit_names[] = {
+	"max_total_bytes", "max_buffer_bytes", "max_buffers",
+	"max_bytes_per_uid", NULL,
+};
+
+static const char *const usage_names[] = {
+	"used_bytes", "buffers", "peak_bytes", NULL,
+};
+
+static const char *dir_of(const char *env, const char *dflt)
+{
+	const char *d = getenv(env);
+
+	return d && *d ? d : dflt;
+}
+
+static const char *debugfs_dir(void)
+{
+	return dir_of("CMAMEM_DEBUGFS", "/sys/kernel/debug/cma_mem");
+}
+
+static const char *sysfs_dir(void)
+{
+	return dir_of("CMAMEM_SYSFS", "/sys/class/misc/cma_mem");
+}
+
+/* fopen() @dir/@file for reading, or fail with the errno's exit code. */
+static int open_file(const char *dir, const char *file, const char *mode,
+		     FILE **fp)
+{
+	char path[512];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	*fp = fopen(path, mode);
+	if (*fp)
+		return 0;
+	err = errno;
+	if (err == EACCES || err == EPERM)
+		return cli_fail(err, "%s (root only)", path);
+	if (err == ENOENT)
+		return cli_fail(err, "%s (is the cma_mem module loaded%s?)", path,
+				dir == debugfs_dir() ? " and debugfs mounted" : "");
+	return cli_fail(err, "%s", path);
+}
+
+/* Human-readable bytes: "76K", "1.5M" style, exact when it divides. */
+static void human(uint64_t v, char *out, size_t len)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v >= 1024 && !(v % 1024)) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, len, "%" PRIu64, v);
+	else
+		snprintf(out, len, "%" PRIu64 "%c", v, units[u]);
+}
+
+/* --- stats --- */
+
+struct stat_line {
+	char key[64];
+	uint64_t val;
+};
+
+static uint64_t stat_get(const struct stat_line *s, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s[i].key, key))
+			return s[i].val;
+	return 0;
+}
+
+int action_stats(struct cli *cli)
+{
+	struct stat_line s[64];
+	char line[256], h[32];
+	size_t n = 0, i;
+	uint64_t lo = 0;
+	FILE *f;
+	int ret;
+
+	ret = open_file(debugfs_dir(), "stats", "r", &f);
+	if (ret)
+		return ret;
+	while (n < sizeof(s) / sizeof(s[0]) && fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "%63s %llu", s[n].key, &v) == 2) {
+			s[n].val = v;
+			n++;
+		}
+	}
+	fclose(f);
+
+	if (cli->json) {
+		struct json_obj j;
+
+		json_begin(&j);
+		for (i = 0; i < n; i++)
+			json_u64(&j, s[i].key, s[i].val);
+		json_end(&j);
+		putchar('\n');
+		return EXIT_OK;
+	}
+
+	printf("allocations: %" PRIu64 "\n", stat_get(s, n, "allocs"));
+	printf("frees: %" PRIu64 "\n", stat_get(s, n, "frees"));
+	printf("failures: %" PRIu64 " no memory, %" PRIu64 " over a limit, %"
+	       PRIu64 " bad argument, %" PRIu64 " other\n",
+	       stat_get(s, n, "failed_nomem"), stat_get(s, n, "failed_over_limit"),
+	       stat_get(s, n, "failed_bad_arg"), stat_get(s, n, "failed_other"));
+	human(stat_get(s, n, "used_bytes"), h, sizeof(h));
+	printf("in use: %" PRIu64 " buffers, %s\n", stat_get(s, n, "buffers"), h);
+	human(stat_get(s, n, "peak_bytes"), h, sizeof(h));
+	printf("peak: %s\n", h);
+	human(stat_get(s, n, "largest_bytes"), h, sizeof(h));
+	printf("largest buffer: %s\n", h);
+	printf("allocation latency: worst %" PRIu64 " us\n",
+	       stat_get(s, n, "latency_max_us"));
+	for (i = 0; i < n; i++) {
+		unsigned long long hi;
+
+		if (sscanf(s[i].key, "latency_us_lt_%llu", &hi) == 1) {
+			if (s[i].val)
+				printf("  %8" PRIu64 " - %8llu us: %" PRIu64 "\n",
+				       lo, hi, s[i].val);
+			lo = hi;
+		} else if (!strncmp(s[i].key, "latency_us_ge_", 14) && s[i].val) {
+			printf("  %8" PRIu64 " us or more: %" PRIu64 "\n", lo,
+			       s[i].val);
+		}
+	}
+	return EXIT_OK;
+}
+
+/* --- limits --- */
+
+static int read_value(const char *name, uint64_t *v)
+{
+	unsigned long long x;
+	FILE *f;
+	int ret, ok;
+
+	ret = open_file(sysfs_dir(), name, "r", &f);
+	if (ret)
+		return ret;
+	ok = fscanf(f, "%llu", &x) == 1;
+	fclose(f);
+	if (!ok) {
+		cli_err("%s/%s: not a number", sysfs_dir(), name);
+		return EXIT_FAILED;
+	}
+	*v = x;
+	return 0;
+}
+
+static int show_limits(const struct cli *cli)
+{
+	const char *const *groups[] = { limit_names, usage_names };
+	uint64_t v;
+	struct json_obj j;
+	size_t g, i;
+	int ret;
+
+	if (cli->json)
+		json_begin(&j);
+	for (g = 0; g < 2; g++) {
+		for (i = 0; groups[g][i]; i++) {
+			const char *name = groups[g][i];
+			char h[32];
+
+			ret = read_value(name, &v);
+			if (ret) {
+				if (cli->json)
+					puts("}");
+				return ret;
+			}
+			if (cli->json) {
+				json_u64(&j, name, v);
+				continue;
+			}
+			if (!g && !v)
+				printf("%s: 0 (no limit)\n", name);
+			else if (!strcmp(name, "max_buffers") ||
+				 !strcmp(name, "buffers"))
+				printf("%s: %" PRIu64 "\n", name, v);
+			else if (v >= 1024 && !(v % 1024)) {
+				human(v, h, sizeof(h));
+				printf("%s: %" PRIu64 " (%s)\n", name, v, h);
+			} else {
+				printf("%s: %" PRIu64 "\n", name, v);
+			}
+		}
+	}
+	if (cli->json) {
+		json_end(&j);
+		putchar('\n');
+	}
+	return EXIT_OK;
+}
+
+/* Parse --set NAME=VALUE: a limit's name, and a size (a count for
+ * max_buffers). Exit 2 for anything else. */
+static int parse_set(const char *set, int *which, uint64_t *v)
+{
+	const char *eq = strchr(set, '=');
+	const char *why;
+	size_t len;
+	int i;
+
+	if (!eq)
+		return cli_usage("--set %s: expected NAME=VALUE", set);
+	len = (size_t)(eq - set);
+	for (i = 0; limit_names[i]; i++)
+		if (strlen(limit_names[i]) == len &&
+		    !strncmp(limit_names[i], set, len))
+			break;
+	if (!limit_names[i])
+		return cli_usage("--set %s: no such limit (max_total_bytes, max_buffer_bytes, max_buffers, max_bytes_per_uid)",
+				 set);
+	*which = i;
+	if (!strcmp(limit_names[i], "max_buffers")) {
+		if (arg_u64("--set max_buffers", eq + 1, v))
+			return EXIT_USAGE;
+		if (*v > INT32_MAX)
+			return cli_usage("--set %s: at most %d buffers", set,
+					 INT32_MAX);
+		return 0;
+	}
+	if (parse_size(eq + 1, v, &why))
+		return cli_usage("--set %s: %s", set, why);
+	return 0;
+}
+
+int action_limits(struct cli *cli)
+{
+	if (cli->set) {
+		uint64_t v;
+		int which = 0, ret;
+		FILE *f;
+
+		ret = parse_set(cli->set, &which, &v);
+		if (ret)
+			return ret;
+		ret = open_file(sysfs_dir(), limit_names[which], "w", &f);
+		if (ret)
+			return ret;
+		fprintf(f, "%" PRIu64 "\n", v);
+		if (fclose(f))
+			return cli_fail(errno, "%s/%s: %" PRIu64, sysfs_dir(),
+					limit_names[which], v);
+	}
+	return show_limits(cli);
+}
+
+/* --- list --all --- */
+
+/* Columns printed as JSON numbers; dma_addr is hex in the table. */
+static int numeric_column(const char *key)
+{
+	static const char *const numeric[] = {
+		"id", "size", "uid", "pid", "age_ms", "refs", "handles",
+		"mappings", "persist", "exports", NULL,
+	};
+	int i;
+
+	for (i = 0; numeric[i]; i++)
+		if (!strcmp(numeric[i], key))
+			return 1;
+	return 0;
+}
+
+static size_t split(char *line, char **words)
+{
+	char *save = NULL, *w;
+	size_t n = 0;
+
+	for (w = strtok_r(line, " \n", &save); w && n < MAX_WORDS;
+	     w = strtok_r(NULL, " \n", &save))
+		words[n++] = w;
+	return n;
+}
+
+int admin_list_all(struct cli *cli)
+{
+	char header[512], line[512];
+	char *keys[MAX_WORDS], *words[MAX_WORDS];
+	size_t nkeys, i, shown = 0;
+	FILE *f;
+	int ret;
+
+	ret = open_file(debugfs_dir(), "buffers", "r", &f);
+	if (ret)
+		return ret;
+	if (!fgets(header, sizeof(header), f)) {
+		fclose(f);
+		cli_err("%s/buffers: no header", debugfs_dir());
+		return EXIT_FAILED;
+	}
+	if (!cli->json) {
+		/* The table is already one buffer a line: pass it on. */
+		fputs(header, stdout);
+		while (fgets(line, sizeof(line), f))
+			fputs(line, stdout);
+		fclose(f);
+		return EXIT_OK;
+	}
+
+	nkeys = split(header, keys);
+	putchar('[');
+	while (fgets(line, sizeof(line), f)) {
+		struct json_obj j;
+		size_t n = split(line, words);
+
+		if (shown++)
+			putchar(',');
+		json_begin(&j);
+		for (i = 0; i < n && i < nkeys; i++) {
+			if (numeric_column(keys[i]))
+				json_u64(&j, keys[i], strtoull(words[i], NULL, 10));
+			else if (!strcmp(keys[i], "dma_addr"))
+				json_u64(&j, keys[i], strtoull(words[i], NULL, 16));
+			else if (!strcmp(words[i], "-"))
+				json_null(&j, keys[i]);
+			else
+				json_str(&j, keys[i], words[i]);
+		}
+		json_end(&j);
+	}
+	puts("]");
+	fclose(f);
+	return EXIT_OK;
+}
