@@ -334,7 +334,7 @@ static long t_cma_free_kb(void)
 	return kb;
 }
 
-/* Expected byte @i of a buffer filled by t_pattern(). */
+/* Word @i (the 8 bytes at 8 * @i) of a buffer filled by t_pattern(). */
 static inline uint64_t t_word(uint64_t seed, uint64_t i)
 {
 	return (i * 0x9e3779b97f4a7c15ULL) ^ seed;

@@ -436,6 +436,7 @@ static void sub_free_while_mapped(int argc, char **argv)
 	struct cma_mem_info info;
 	int count0 = t_debugfs_count();
 	uint8_t *p;
+	void *q;
 	long bad;
 	int fd = t_open();
 
@@ -450,8 +451,8 @@ static void sub_free_while_mapped(int argc, char **argv)
 	EXPECT_ERR(t_info(fd, a.id, &info), -ENOENT);
 	EXPECT_ERR(t_free(fd, a.id), -ENOENT);
 	EXPECT_ERR(t_attach(fd, 0, "freed-while-mapped", &info), -ENOENT);
-	EXPECT_ERR(t_mmap(fd, t_pg, PROT_READ, MAP_SHARED, a.mmap_offset,
-			  (void **)&b), -EINVAL);
+	EXPECT_ERR(t_mmap(fd, t_pg, PROT_READ, MAP_SHARED, a.mmap_offset, &q),
+		   -EINVAL);
 	/* Its name is free again. */
 	if (EXPECT_ERR(t_alloc(fd, t_pg, 0, "freed-while-mapped", &b), 0))
 		REQUIRE_OK(t_free(fd, b.id));
