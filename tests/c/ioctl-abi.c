@@ -307,7 +307,7 @@ static void sub_reserved(int argc, char **argv)
 	struct cma_mem_info info;
 	struct cma_mem_free fr;
 	struct cma_mem_list l;
-	uint32_t ids[8];
+	uint32_t ids[8] = { 0 };
 	int fd = t_open();
 
 	(void)argc, (void)argv;
@@ -380,7 +380,7 @@ static void sub_struct_size(int argc, char **argv)
 	size_t full = sizeof(struct cma_mem_alloc);
 	struct cma_mem_info info;
 	uint8_t imem[sizeof(info) + 16];
-	uint32_t n0 = debug_count_or_die(), id;
+	uint32_t n0 = debug_count_or_die(), id = 0;
 	struct cma_mem_alloc a;
 	int fd = t_open();
 
@@ -554,7 +554,7 @@ static void sub_efault(int argc, char **argv)
 	EXPECT_EQ(t_debugfs_count(), n0);
 	/* Nor its name. */
 	{
-		struct cma_mem_alloc a;
+		struct cma_mem_alloc a = { 0 };
 
 		if (EXPECT_ERR(t_alloc(fd, t_pg, 0, "efault", &a), 0))
 			REQUIRE_OK(t_free(fd, a.id));

@@ -27,6 +27,7 @@ struct cmamem_info {
 	unsigned long offset;
 	unsigned long len;
 	unsigned long phy_base;
+	/* cppcheck-suppress unusedStructMember ; the old ABI's layout */
 	unsigned long mem_base;
 };
 
@@ -102,7 +103,7 @@ static void sub_old_app(int argc, char **argv)
 static void sub_len(int argc, char **argv)
 {
 	static const unsigned long lens[] = { 1, 4095, 4096, 4097, 3 << 20 };
-	struct cmamem_info info;
+	struct cmamem_info info = { 0 };
 	size_t i;
 	int fd = t_open();
 
