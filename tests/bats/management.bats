@@ -26,31 +26,57 @@ teardown_file() {
 setup() { common_setup; }
 
 # Whatever a test did, the next one starts with no limits and no faults.
+# Few processes: each costs a second or so in the debug guest.
 teardown() {
-	local l f
+	local l f cmd=""
 	for l in "${LIMITS[@]}"; do
-		target_sh "echo 0 >$CMAMEM_SYSFS/$l"
+		cmd+="echo 0 >$CMAMEM_SYSFS/$l; "
 	done
 	for f in fail_alloc fail_map fail_export; do
-		target_sh "echo 0 >$CMAMEM_DEBUGFS/$f/probability; echo 1 >$CMAMEM_DEBUGFS/$f/times"
+		cmd+="echo 0 >$CMAMEM_DEBUGFS/$f/probability; echo 1 >$CMAMEM_DEBUGFS/$f/times; "
 	done
+	target_sh "$cmd"
 	free_tracked
 	common_teardown
 }
 
-# stat_of KEY: one value of the debugfs stats file.
-stat_of() {
-	target_sh "awk '\$1 == \"$1\" { print \$2; found = 1 } END { exit !found }' $CMAMEM_DEBUGFS/stats"
+# read_stats: the debugfs stats file into ST[key]; ST[latency_total] is the
+# sum of the latency histogram's buckets.
+declare -gA ST
+read_stats() {
+	local k v
+	ST=([latency_total]=0)
+	while read -r k v; do
+		ST[$k]=$v
+		[[ $k != latency_us_* ]] || ST[latency_total]=$((ST[latency_total] + v))
+	done < <(target_run cat "$CMAMEM_DEBUGFS/stats")
 }
 
-# The sum of the latency histogram's buckets.
-latency_total() {
-	target_sh "awk '/^latency_us_/ { n += \$2 } END { print n }' $CMAMEM_DEBUGFS/stats"
+# read_sysfs: every sysfs file of the device into SY[name].
+declare -gA SY
+read_sysfs() {
+	local f v
+	SY=()
+	while IFS=: read -r f v; do
+		SY[${f##*/}]=$v
+	done < <(target_run grep -H . "${LIMITS[@]/#/$CMAMEM_SYSFS/}" \
+		"$CMAMEM_SYSFS/used_bytes" "$CMAMEM_SYSFS/buffers" "$CMAMEM_SYSFS/peak_bytes")
 }
 
-# row ID: buffer ID's line of the debugfs table.
-row() {
-	target_sh "awk '\$1 == $1' $CMAMEM_DEBUGFS/buffers"
+# expect ARRAY KEY VALUE: ARRAY[KEY] is VALUE.
+expect() {
+	local -n arr=$1
+	[ "${arr[$2]}" = "$3" ] || fail "$2 is '${arr[$2]}', expected '$3'"
+}
+
+# read_table: the debugfs buffer table into ROW[id].
+declare -gA ROW
+read_table() {
+	local line
+	ROW=()
+	while read -r line; do
+		ROW[${line%% *}]=$line
+	done < <(target_run cat "$CMAMEM_DEBUGFS/buffers")
 }
 
 sysfs() {
@@ -66,11 +92,12 @@ arm() {
 	target_sh "cd $CMAMEM_DEBUGFS/$1 && echo 0 >verbose && echo 1 >times && echo 100 >probability"
 }
 
-@test "debugfs and sysfs files exist with root-only modes" {
+@test "debugfs and sysfs files exist with root-only modes; no limits by default" {
 	run target_run stat -c '%n %a' "$CMAMEM_DEBUGFS/buffers" "$CMAMEM_DEBUGFS/stats" \
-		"$CMAMEM_SYSFS/max_total_bytes" "$CMAMEM_SYSFS/max_buffer_bytes" \
-		"$CMAMEM_SYSFS/max_buffers" "$CMAMEM_SYSFS/max_bytes_per_uid" \
-		"$CMAMEM_SYSFS/used_bytes" "$CMAMEM_SYSFS/buffers" "$CMAMEM_SYSFS/peak_bytes"
+		"${LIMITS[@]/#/$CMAMEM_SYSFS/}" \
+		"$CMAMEM_SYSFS/used_bytes" "$CMAMEM_SYSFS/buffers" "$CMAMEM_SYSFS/peak_bytes" \
+		"$CMAMEM_DEBUGFS/fail_alloc/probability" "$CMAMEM_DEBUGFS/fail_map/probability" \
+		"$CMAMEM_DEBUGFS/fail_export/probability"
 	assert_success
 	assert_output "$CMAMEM_DEBUGFS/buffers 400
 $CMAMEM_DEBUGFS/stats 400
@@ -80,23 +107,23 @@ $CMAMEM_SYSFS/max_buffers 644
 $CMAMEM_SYSFS/max_bytes_per_uid 644
 $CMAMEM_SYSFS/used_bytes 444
 $CMAMEM_SYSFS/buffers 444
-$CMAMEM_SYSFS/peak_bytes 444"
-	for f in fail_alloc fail_map fail_export; do
-		target_run test -f "$CMAMEM_DEBUGFS/$f/probability"
-	done
+$CMAMEM_SYSFS/peak_bytes 444
+$CMAMEM_DEBUGFS/fail_alloc/probability 600
+$CMAMEM_DEBUGFS/fail_map/probability 600
+$CMAMEM_DEBUGFS/fail_export/probability 600"
+	read_sysfs
 	for l in "${LIMITS[@]}"; do
-		[ "$(sysfs "$l")" = 0 ] || fail "$l is $(sysfs "$l"), not 0 (no limit)"
+		expect SY "$l" 0
 	done
 }
 
 @test "table and stats match a scripted sequence, column by column" {
-	local allocs0 frees0 used0 bufs0 lat0 a b c now
-	allocs0=$(stat_of allocs)
-	frees0=$(stat_of frees)
-	used0=$(stat_of used_bytes)
-	bufs0=$(stat_of buffers)
-	lat0=$(latency_total)
-	[ "$used0" = "$(sysfs used_bytes)" ] || fail "stats and sysfs disagree on used_bytes"
+	local a b c dma
+	read_stats
+	local -A st0
+	for k in "${!ST[@]}"; do st0[$k]=${ST[$k]}; done
+	read_sysfs
+	expect SY used_bytes "${st0[used_bytes]}"
 
 	track_alloc 64K --name mg-a --cache cached
 	a=$output
@@ -106,62 +133,70 @@ $CMAMEM_SYSFS/peak_bytes 444"
 	c=$output
 	run_cmamem 0 free "$b"
 
-	run row "$a"
-	[[ $output =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
-		fail "row of $a: '$output'"
+	read_table
+	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports state" ]] ||
+		fail "header: ${ROW[id]}"
+	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
+		fail "row of $a: '${ROW[$a]}'"
+	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
+		fail "row of $c: '${ROW[$c]}'"
+	[ -z "${ROW[$b]:-}" ] || fail "freed $b is still in the table: ${ROW[$b]}"
 	# The DMA address is the one INFO gives root.
-	local dma
-	dma=$(echo "$output" | cut -d' ' -f5)
+	dma=$(echo "${ROW[$a]}" | cut -d' ' -f5)
+	[ "$((dma))" -ne 0 ] || fail "DMA address 0 in the table"
 	run_cmamem 0 info "$a"
 	assert_line "$(printf 'dma_addr: 0x%x' "$dma")"
-	[ "$((dma))" -ne 0 ] || fail "DMA address 0 in the table"
-	run row "$c"
-	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
-		fail "row of $c: '$output'"
-	run row "$b"
-	assert_output ""
 
-	[ "$(stat_of allocs)" -eq $((allocs0 + 3)) ] || fail "allocs $(stat_of allocs), expected $((allocs0 + 3))"
-	[ "$(stat_of frees)" -eq $((frees0 + 1)) ] || fail "frees $(stat_of frees), expected $((frees0 + 1))"
-	[ "$(stat_of used_bytes)" -eq $((used0 + 65536 + 12288)) ] || fail "used_bytes $(stat_of used_bytes)"
-	[ "$(sysfs used_bytes)" -eq $((used0 + 65536 + 12288)) ] || fail "sysfs used_bytes $(sysfs used_bytes)"
-	[ "$(stat_of buffers)" -eq $((bufs0 + 2)) ] || fail "buffers $(stat_of buffers)"
-	[ "$(sysfs buffers)" -eq $((bufs0 + 2)) ] || fail "sysfs buffers $(sysfs buffers)"
-	[ "$(latency_total)" -eq $((lat0 + 3)) ] || fail "latency histogram holds $(latency_total), expected $((lat0 + 3))"
-	[ "$(stat_of peak_bytes)" -ge $((used0 + 65536 + 8192 + 12288)) ] || fail "peak_bytes $(stat_of peak_bytes)"
-	[ "$(stat_of peak_bytes)" = "$(sysfs peak_bytes)" ] || fail "stats and sysfs disagree on peak_bytes"
-	[ "$(stat_of largest_bytes)" -ge 65536 ] || fail "largest_bytes $(stat_of largest_bytes)"
-	[ "$(stat_of latency_max_us)" -gt 0 ] || fail "latency_max_us is 0"
+	read_stats
+	expect ST allocs $((st0[allocs] + 3))
+	expect ST frees $((st0[frees] + 1))
+	expect ST used_bytes $((st0[used_bytes] + 65536 + 12288))
+	expect ST buffers $((st0[buffers] + 2))
+	expect ST latency_total $((st0[latency_total] + 3))
+	expect ST failed_nomem "${st0[failed_nomem]}"
+	expect ST failed_over_limit "${st0[failed_over_limit]}"
+	expect ST failed_bad_arg "${st0[failed_bad_arg]}"
+	[ "${ST[peak_bytes]}" -ge $((st0[used_bytes] + 65536 + 8192 + 12288)) ] || fail "peak_bytes ${ST[peak_bytes]}"
+	[ "${ST[largest_bytes]}" -ge 65536 ] || fail "largest_bytes ${ST[largest_bytes]}"
+	[ "${ST[latency_max_us]}" -gt 0 ] || fail "latency_max_us is 0"
+	read_sysfs
+	expect SY used_bytes "${ST[used_bytes]}"
+	expect SY buffers "${ST[buffers]}"
+	expect SY peak_bytes "${ST[peak_bytes]}"
 
-	# Freed but exported: the table keeps it, as freed-exported.
+	# Freed while exported: the table keeps it, as freed-exported.
 	run target_run "$CMAMEM_BIN" export "$c" -- sh -c \
-		"'$CMAMEM_BIN' free $c && awk '\$1 == $c' $CMAMEM_DEBUGFS/buffers"
+		"'$CMAMEM_BIN' free $c && grep '^$c ' $CMAMEM_DEBUGFS/buffers"
 	assert_success
 	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ freed-exported$ ]] ||
 		fail "row of exported, freed $c: '$output'"
 	run_cmamem 0 free "$a"
-	now=$(stat_of frees)
-	[ "$now" -eq $((frees0 + 3)) ] || fail "frees $now, expected $((frees0 + 3))"
-	[ "$(stat_of used_bytes)" -eq "$used0" ] || fail "used_bytes $(stat_of used_bytes), expected $used0"
+	read_stats
+	expect ST frees $((st0[frees] + 3))
+	expect ST used_bytes "${st0[used_bytes]}"
+	expect ST buffers "${st0[buffers]}"
 }
 
 @test "a bad argument counts as failed_bad_arg" {
 	local before
-	before=$(stat_of failed_bad_arg)
+	read_stats
+	before=${ST[failed_bad_arg]}
 	run_helper 0 mgmt bad-arg
-	[ "$(stat_of failed_bad_arg)" -eq $((before + 1)) ] || fail "failed_bad_arg $(stat_of failed_bad_arg)"
+	read_stats
+	expect ST failed_bad_arg $((before + 1))
 }
 
 @test "max_total_bytes: ENOSPC, exit 5, message; counted as over_limit" {
-	local used over
-	used=$(sysfs used_bytes)
-	over=$(stat_of failed_over_limit)
-	set_limit max_total_bytes $((used + 65536))
+	local over
+	read_stats
+	over=${ST[failed_over_limit]}
+	set_limit max_total_bytes $((ST[used_bytes] + 65536))
 	track_alloc 32K
 	track_alloc 32K
 	run_cmamem 5 alloc 4K
 	assert_output --partial "No space left on device"
-	[ "$(stat_of failed_over_limit)" -eq $((over + 1)) ] || fail "failed_over_limit $(stat_of failed_over_limit)"
+	read_stats
+	expect ST failed_over_limit $((over + 1))
 	set_limit max_total_bytes 0
 	track_alloc 4K
 }
@@ -174,9 +209,7 @@ $CMAMEM_SYSFS/peak_bytes 444"
 }
 
 @test "max_buffers: ENOSPC at the count, a free makes room" {
-	local n
-	n=$(sysfs buffers)
-	set_limit max_buffers $((n + 2))
+	set_limit max_buffers $(($(sysfs buffers) + 2))
 	track_alloc 4K
 	track_alloc 4K
 	run_cmamem 5 alloc 4K
@@ -204,8 +237,9 @@ $CMAMEM_SYSFS/peak_bytes 444"
 	run as_user $UID_A "$CMAMEM_BIN" alloc 64K
 	assert_success
 	CMAMEM_TRACKED+=("$output")
-	run row "$output"
-	[[ $output == *" $UID_A "* ]] || fail "uid column of $UID_A's buffer: $output"
+	read_table
+	[[ ${ROW[$output]} =~ ^$output\ -\ 65536\ wc\ 0x[0-9a-f]+\ $UID_A\  ]] ||
+		fail "row of uid $UID_A's buffer: ${ROW[$output]}"
 }
 
 @test "lowering limits under current use keeps every buffer and its data" {
@@ -216,33 +250,28 @@ $CMAMEM_SYSFS/peak_bytes 444"
 	run_cmamem 0 fill "$id" --random --seed 7
 	run_cmamem 0 checksum "$id"
 	sum=$output
-	set_limit max_total_bytes 4096
-	set_limit max_buffers 1
-	set_limit max_buffer_bytes 4096
-	set_limit max_bytes_per_uid 4096
+	target_sh "cd $CMAMEM_SYSFS && echo 4096 >max_total_bytes && echo 1 >max_buffers &&
+		echo 4096 >max_buffer_bytes && echo 4096 >max_bytes_per_uid"
 	run_cmamem 5 alloc 4K
-	run row "$id"
-	[[ $output == *" live" ]] || fail "row of $id: $output"
+	read_table
+	[[ ${ROW[$id]} == *" live" ]] || fail "row of $id: ${ROW[$id]}"
 	run_cmamem 0 checksum "$id"
 	assert_output "$sum"
 	[ "$(sysfs used_bytes)" -ge 131072 ] || fail "used_bytes $(sysfs used_bytes)"
 }
 
 @test "limits: range-checked, one value per file" {
-	run target_sh "echo -1 >$CMAMEM_SYSFS/max_buffers"
-	assert_failure
-	run target_sh "echo 2147483648 >$CMAMEM_SYSFS/max_buffers"
-	assert_failure
-	run target_sh "echo 12abc >$CMAMEM_SYSFS/max_total_bytes"
-	assert_failure
-	run target_sh "echo 18446744073709551616 >$CMAMEM_SYSFS/max_total_bytes"
-	assert_failure
-	[ "$(sysfs max_buffers)" = 0 ] && [ "$(sysfs max_total_bytes)" = 0 ] ||
-		fail "a refused write changed a limit"
-	set_limit max_total_bytes 0x100000
-	[ "$(sysfs max_total_bytes)" = 1048576 ] || fail "max_total_bytes reads $(sysfs max_total_bytes)"
-	set_limit max_buffers 2147483647
-	[ "$(sysfs max_buffers)" = 2147483647 ] || fail "max_buffers reads $(sysfs max_buffers)"
+	local w
+	for w in "-1 max_buffers" "2147483648 max_buffers" "12abc max_total_bytes" \
+		"18446744073709551616 max_total_bytes" " max_bytes_per_uid"; do
+		run target_sh "echo ${w% *} >$CMAMEM_SYSFS/${w#* }"
+		assert_failure
+	done
+	target_sh "echo 0x100000 >$CMAMEM_SYSFS/max_total_bytes && echo 2147483647 >$CMAMEM_SYSFS/max_buffers"
+	read_sysfs
+	expect SY max_total_bytes 1048576
+	expect SY max_buffers 2147483647
+	expect SY max_bytes_per_uid 0
 }
 
 @test "non-root cannot write limits or read debugfs" {
@@ -250,48 +279,95 @@ $CMAMEM_SYSFS/peak_bytes 444"
 	for l in "${LIMITS[@]}"; do
 		run as_user $UID_A sh -c "echo 4096 >$CMAMEM_SYSFS/$l"
 		assert_failure
-		[ "$(sysfs "$l")" = 0 ] || fail "uid $UID_A changed $l"
 	done
-	run as_user $UID_A cat "$CMAMEM_DEBUGFS/buffers"
+	read_sysfs
+	for l in "${LIMITS[@]}"; do
+		expect SY "$l" 0
+	done
+	run as_user $UID_A cat "$CMAMEM_DEBUGFS/buffers" "$CMAMEM_DEBUGFS/stats"
 	assert_failure
-	run as_user $UID_A cat "$CMAMEM_DEBUGFS/stats"
-	assert_failure
+	refute_output --partial "id name"
+	refute_output --partial "allocs"
 	run as_user $UID_A cat "$CMAMEM_SYSFS/used_bytes"
 	assert_success
 }
 
-@test "fail_alloc: ENOMEM once, nothing left behind, counted as nomem" {
-	local nomem used
-	nomem=$(stat_of failed_nomem)
-	used=$(stat_of used_bytes)
-	arm fail_alloc
-	run_helper 0 mgmt fault-alloc
-	[ "$(target_run cat "$CMAMEM_DEBUGFS/fail_alloc/times")" = 0 ] || fail "fail_alloc never fired"
-	[ "$(stat_of failed_nomem)" -eq $((nomem + 1)) ] || fail "failed_nomem $(stat_of failed_nomem)"
-	[ "$(stat_of used_bytes)" -eq "$used" ] || fail "used_bytes $(stat_of used_bytes), was $used"
-	# Through the CLI: the error, its message, no buffer.
+# fault_test FAULT SUBTEST: arm FAULT, run `mgmt SUBTEST`, then the fault
+# must have fired, and the use be back where it was.
+fault_test() {
+	local -A st0
+	read_stats
+	st0[used_bytes]=${ST[used_bytes]}
+	st0[buffers]=${ST[buffers]}
+	st0[failed_nomem]=${ST[failed_nomem]}
+	arm "$1"
+	run_helper 0 mgmt "$2"
+	run target_run cat "$CMAMEM_DEBUGFS/$1/times"
+	assert_output 0
+	read_stats
+	expect ST used_bytes "${st0[used_bytes]}"
+	expect ST buffers "${st0[buffers]}"
+	FAULT_NOMEM=$((ST[failed_nomem] - st0[failed_nomem]))
+}
+
+@test "fail_alloc: ENOMEM once, nothing left behind, counted as nomem; the CLI says so" {
+	fault_test fail_alloc fault-alloc
+	[ "$FAULT_NOMEM" -eq 1 ] || fail "failed_nomem went up by $FAULT_NOMEM"
 	arm fail_alloc
 	run_cmamem 1 alloc 8K
 	assert_output --partial "Cannot allocate memory"
-	[ "$(stat_of used_bytes)" -eq "$used" ] || fail "used_bytes $(stat_of used_bytes), was $used"
 }
 
 @test "fail_map: mmap ENOMEM once, no mapping counted, the retry maps" {
-	local used
-	used=$(stat_of used_bytes)
-	arm fail_map
-	run_helper 0 mgmt fault-map
-	[ "$(target_run cat "$CMAMEM_DEBUGFS/fail_map/times")" = 0 ] || fail "fail_map never fired"
-	[ "$(stat_of used_bytes)" -eq "$used" ] || fail "used_bytes $(stat_of used_bytes), was $used"
+	fault_test fail_map fault-map
 }
 
 @test "fail_export: EXPORT ENOMEM once, no export counted, the retry exports" {
-	local used
-	used=$(stat_of used_bytes)
-	arm fail_export
-	run_helper 0 mgmt fault-export
-	[ "$(target_run cat "$CMAMEM_DEBUGFS/fail_export/times")" = 0 ] || fail "fail_export never fired"
-	[ "$(stat_of used_bytes)" -eq "$used" ] || fail "used_bytes $(stat_of used_bytes), was $used"
+	fault_test fail_export fault-export
+}
+
+@test "cmamem limits: shows, --set takes the size syntax, --json; non-root may look, not set" {
+	run_cmamem 0 limits --set max_total_bytes=64M
+	assert_line "max_total_bytes: 67108864 (64M)"
+	assert_line "max_buffers: 0 (no limit)"
+	[ "$(sysfs max_total_bytes)" = 67108864 ] || fail "sysfs says $(sysfs max_total_bytes)"
+	run_cmamem 0 --json limits --set max_buffers=0x10
+	assert_output --regexp '^\{"max_total_bytes":67108864,"max_buffer_bytes":0,"max_buffers":16,"max_bytes_per_uid":0,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+\}$'
+	run_cmamem 2 limits --set max_total_bytes=12Q
+	run_cmamem 2 limits --set nosuch=1
+	run as_user $UID_A "$CMAMEM_BIN" limits --set max_total_bytes=1M
+	[ "$status" -eq 4 ] || fail "non-root --set: exit $status, $output"
+	run as_user $UID_A "$CMAMEM_BIN" limits
+	assert_success
+	assert_line "max_total_bytes: 67108864 (64M)"
+}
+
+@test "cmamem stats and list --all: root reads the driver's counters and every buffer; --json" {
+	local a b
+	track_alloc 64K --name mg-all
+	a=$output
+	run as_user $UID_A "$CMAMEM_BIN" alloc 8K
+	assert_success
+	b=$output
+	CMAMEM_TRACKED+=("$b")
+	run_cmamem 0 list --all
+	assert_line --index 0 --regexp '^id name size cache dma_addr uid pid comm age_ms refs'
+	assert_line --regexp "^$a mg-all 65536 wc 0x[0-9a-f]+ 0 "
+	assert_line --regexp "^$b - 8192 wc 0x[0-9a-f]+ $UID_A "
+	run_cmamem 0 --json list --all
+	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"state\":\"live\"\}"
+	[[ $output == \[*\] ]] || fail "not an array: $output"
+	run as_user $UID_A "$CMAMEM_BIN" list --all
+	[ "$status" -eq 4 ] || fail "non-root list --all: exit $status, $output"
+	assert_output --partial "root only"
+	run_cmamem 0 stats
+	assert_line --regexp '^allocations: [1-9][0-9]*$'
+	assert_line --regexp '^in use: [0-9]+ buffers, '
+	assert_line --regexp '^allocation latency: worst [0-9]+ us$'
+	run_cmamem 0 --json stats
+	assert_output --regexp '^\{"allocs":[0-9]+,"frees":[0-9]+,"failed_nomem":[0-9]+,"failed_over_limit":[0-9]+,"failed_bad_arg":[0-9]+,"failed_other":[0-9]+,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+,"largest_bytes":[0-9]+,"latency_max_us":[0-9]+,"latency_us_lt_1":[0-9]+,.*"latency_us_ge_4194304":[0-9]+\}$'
+	run as_user $UID_A "$CMAMEM_BIN" stats
+	[ "$status" -eq 4 ] || fail "non-root stats: exit $status, $output"
 }
 
 @test "a 10,000-buffer table streams, every buffer once, in order" {
@@ -300,30 +376,26 @@ $CMAMEM_SYSFS/peak_bytes 444"
 }
 
 @test "module parameters set the limits at load time" {
-	local ko=$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko
+	local ko=$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko got
 	[ "$(buffer_count)" -eq 0 ] || skip "buffers from earlier suites are alive: cannot reload"
 	target_run test -f "$ko"
-	target_run rmmod cma_mem
-	run target_run insmod "$ko" max_total_bytes=1048576 max_buffer_bytes=262144 \
-		max_buffers=3 max_bytes_per_uid=524288
-	if [ "$status" -ne 0 ]; then
-		target_run insmod "$ko"
-		fail "insmod with limits: $output"
-	fi
-	run target_sh "cd $CMAMEM_SYSFS && cat max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid"
-	local got=$output
-	run target_sh "cat /sys/module/cma_mem/parameters/max_buffers"
-	local param=$output
-	run_cmamem 5 alloc 512K
-	local big=$status
+	# One guest shell: rmmod, insmod with limits, read them back, try a
+	# buffer over max_buffer_bytes, and reload with the defaults whatever
+	# happened.
+	run target_sh "rmmod cma_mem && insmod '$ko' max_total_bytes=1048576 max_buffer_bytes=262144 \
+		max_buffers=3 max_bytes_per_uid=524288 || exit 9
+		cd $CMAMEM_SYSFS && cat max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid
+		cat /sys/module/cma_mem/parameters/max_buffers
+		'$CMAMEM_BIN' alloc 512K 2>&1; echo rc=\$?
+		rmmod cma_mem && insmod '$ko' && chmod 0666 $CMAMEM_DEV"
+	got=$output
+	target_run test -c "$CMAMEM_DEV" || target_run insmod "$ko"
 	target_run chmod 0666 "$CMAMEM_DEV"
-	target_run rmmod cma_mem
-	target_run insmod "$ko"
-	target_run chmod 0666 "$CMAMEM_DEV"
-	[ "$got" = $'1048576\n262144\n3\n524288' ] || fail "limits after insmod: $got"
-	[ "$param" = 3 ] || fail "parameter max_buffers reads $param"
-	[ "$big" = 5 ] || fail "512K over max_buffer_bytes: exit $big"
+	[ "$status" -eq 0 ] || fail "reload: exit $status: $got"
+	[[ $got == $'1048576\n262144\n3\n524288\n3\n'*'No space left on device'*$'\nrc=5' ]] ||
+		fail "after insmod with limits: $got"
+	read_sysfs
 	for l in "${LIMITS[@]}"; do
-		[ "$(sysfs "$l")" = 0 ] || fail "$l is $(sysfs "$l") after a plain insmod"
+		expect SY "$l" 0
 	done
 }
