@@ -55,14 +55,51 @@ static bool cmamem_export_cached(struct cmamem_export *exp)
 	return cmamem_buf_cache(exp->buf) == CMA_MEM_CACHE_CACHED;
 }
 
+/*
+ * Copy @src into @dst, cut into segments of at most @max_seg bytes (a page
+ * multiple). dma-debug rightly warns when a mapped segment is longer than
+ * the importing device supports (64K for a device without dma_parms, such
+ * as vivid's). The pieces stay consecutive, so an importer that merges
+ * contiguous segments (vb2-dma-contig) still sees one range.
+ */
+static int cmamem_sgt_copy_segmented(struct sg_table *dst,
+				     struct sg_table *src, unsigned int max_seg)
+{
+	struct scatterlist *s, *d;
+	unsigned int i, nents = 0;
+	int ret;
+
+	for_each_sgtable_sg(src, s, i)
+		nents += DIV_ROUND_UP(s->length, max_seg);
+
+	ret = sg_alloc_table(dst, nents, GFP_KERNEL);
+	if (ret)
+		return ret;
+
+	d = dst->sgl;
+	for_each_sgtable_sg(src, s, i) {
+		struct page *page = sg_page(s);
+		unsigned int off = s->offset, left = s->length;
+
+		while (left) {
+			unsigned int len = min(left, max_seg);
+
+			sg_set_page(d, page, len, off);
+			page = nth_page(page, (off + len) >> PAGE_SHIFT);
+			off = (off + len) & ~PAGE_MASK;
+			left -= len;
+			d = sg_next(d);
+		}
+	}
+	return 0;
+}
+
 static int cmamem_dmabuf_attach(struct dma_buf *dmabuf,
 				struct dma_buf_attachment *attachment)
 {
 	struct cmamem_export *exp = dmabuf->priv;
-	struct sg_table *sgt = &exp->buf->sgt;
-	struct scatterlist *src, *dst;
 	struct cmamem_attachment *a;
-	unsigned int i;
+	unsigned int max_seg;
 	int ret;
 
 	a = kzalloc(sizeof(*a), GFP_KERNEL);
@@ -70,15 +107,13 @@ static int cmamem_dmabuf_attach(struct dma_buf *dmabuf,
 		return -ENOMEM;
 
 	/* Each importer maps its own copy of the page list. */
-	ret = sg_alloc_table(&a->table, sgt->orig_nents, GFP_KERNEL);
+	max_seg = max_t(unsigned int, PAGE_SIZE,
+			round_down(dma_get_max_seg_size(attachment->dev),
+				   PAGE_SIZE));
+	ret = cmamem_sgt_copy_segmented(&a->table, &exp->buf->sgt, max_seg);
 	if (ret) {
 		kfree(a);
 		return ret;
-	}
-	dst = a->table.sgl;
-	for_each_sgtable_sg(sgt, src, i) {
-		sg_set_page(dst, sg_page(src), src->length, src->offset);
-		dst = sg_next(dst);
 	}
 	a->dev = attachment->dev;
 	attachment->priv = a;
@@ -110,12 +145,17 @@ static struct sg_table *cmamem_dmabuf_map(struct dma_buf_attachment *attachment,
 	int ret;
 
 	/*
-	 * With CPU syncs even for WC and UNCACHED buffers: the importer may
-	 * need bounce buffers, which only a sync fills.
+	 * The pages are already mapped for our own device, so dma-debug sees
+	 * the importer's mapping overlap ours and warns unless the map skips
+	 * the CPU sync. The overlap is the point of sharing, so skip it there
+	 * and sync right after, even for WC and UNCACHED buffers: the importer
+	 * may need bounce buffers, which only a sync fills.
 	 */
-	ret = dma_map_sgtable(attachment->dev, &a->table, dir, 0);
+	ret = dma_map_sgtable(attachment->dev, &a->table, dir,
+			      DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
 		return ERR_PTR(ret);
+	dma_sync_sgtable_for_device(attachment->dev, &a->table, dir);
 	mutex_lock(&exp->lock);
 	a->mapped = true;
 	mutex_unlock(&exp->lock);
