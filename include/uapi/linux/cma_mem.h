@@ -59,6 +59,18 @@
  * @dma_addr:	out: the device address; 0 unless the caller has
  *		CAP_SYS_RAWIO
  * @name:	in: optional unique name, or all zero
+ *
+ * Besides EINVAL for a malformed request, EEXIST for a taken name and
+ * ENOMEM when there is no contiguous memory, ALLOC fails with:
+ * ENOSPC: a device-wide limit would be exceeded: max_total_bytes (all
+ *	buffers' bytes), max_buffers (buffers in existence) or
+ *	max_buffer_bytes (this buffer's size); also when no id is left.
+ * EDQUOT: the caller's uid would hold more than max_bytes_per_uid bytes.
+ * The limits are in /sys/class/misc/cma_mem/ and are module parameters;
+ * 0 means no limit. Sizes count after rounding up to pages, and a buffer
+ * counts until its memory is freed (mapped or exported after FREE
+ * included). Lowering a limit never frees a buffer; it only refuses new
+ * allocations.
  */
 struct cma_mem_alloc {
 	__u64 size;
