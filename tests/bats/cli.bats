@@ -101,7 +101,7 @@ crc32_sh='crc32() { gzip -1 -c | tail -c 8 | od -A n -t x4 --endian=little -N 4 
 	# As root without CAP_SYS_ADMIN, pagemap hides frame numbers.
 	run target_run capsh --drop=cap_sys_admin -- -c "'$CMAMEM_BIN' verify cli-priv"
 	if [ "$status" -eq 127 ] || [[ $output == *"capsh"*"not found"* ]]; then
-		skip "no capsh"
+		fail "capsh is missing on the target (Debian: libcap2-bin; tests/deps installs it)"
 	fi
 	assert_failure 4
 	assert_output --partial "run as root"

@@ -16,11 +16,11 @@ RULE=/run/udev/rules.d/60-cmamem.rules
 
 setup_file() {
 	common_setup_file
-	target_run sh -c 'command -v udevadm' >/dev/null || skip "no udevadm (tests/deps installs udev)"
+	target_run sh -c 'command -v udevadm' >/dev/null || fail "no udevadm on the target (tests/deps installs udev)"
 	# A rule of the same name in /etc shadows one in /run: the test would
 	# read the installed rule's verdict, not this one's.
 	if target_run test -e /etc/udev/rules.d/60-cmamem.rules; then
-		skip "/etc/udev/rules.d/60-cmamem.rules exists and would shadow the rule under test"
+		fail "/etc/udev/rules.d/60-cmamem.rules exists and would shadow the rule under test: move it aside to run this suite"
 	fi
 	CMAMEM_NODE_WAS=$(target_run stat -c '%a %u %g' "$CMAMEM_DEV")
 	export CMAMEM_NODE_WAS
@@ -53,7 +53,7 @@ apply_rule() {
 @test "the installed udev rule makes /dev/cma_mem mode 0660, group video" {
 	local gid
 	gid=$(target_run getent group video | cut -d: -f3)
-	[ -n "$gid" ] || skip "no group video here"
+	[ -n "$gid" ] || fail "no group video on the target"
 	apply_rule
 	assert_output --partial "$RULE:"
 	assert_output --partial "Setting permissions $CMAMEM_DEV, uid=0, gid=$gid, mode=0660"
@@ -62,7 +62,7 @@ apply_rule() {
 }
 
 @test "make install UDEV_GROUP=audio picks the group" {
-	target_run getent group audio >/dev/null || skip "no group audio here"
+	target_run getent group audio >/dev/null || fail "no group audio on the target"
 	apply_rule UDEV_GROUP=audio
 	run target_run grep -c 'GROUP="audio", MODE="0660"' "$RULE"
 	assert_output 1
@@ -73,7 +73,7 @@ apply_rule() {
 @test "with the rule, a member of the group opens the device and others do not" {
 	local gid
 	gid=$(target_run getent group video | cut -d: -f3)
-	[ -n "$gid" ] || skip "no group video here"
+	[ -n "$gid" ] || fail "no group video on the target"
 	apply_rule
 	# nobody, with video as its only group: the group's rw bits let it in.
 	run target_run setpriv --reuid=65534 --regid=65534 --groups="$gid" "$CMAMEM_BIN" list

@@ -7,7 +7,7 @@ load host_helper
 
 setup() {
 	host_setup
-	command -v hexdump >/dev/null || skip "no hexdump"
+	command -v hexdump >/dev/null || fail "no hexdump (Debian: bsdextrautils; tests/deps installs it)"
 	T=$BATS_TEST_TMPDIR
 }
 
@@ -87,7 +87,7 @@ same_as_hexdump() {
 }
 
 @test "addresses past 4 GiB widen beyond 8 digits, as hexdump's do" {
-	truncate -s 5G "$T/sparse" || skip "no sparse files here"
+	truncate -s 5G "$T/sparse" || fail "no sparse files here"
 	printf 'across the 4G line' | dd of="$T/sparse" bs=1 seek=$((0xfffffff8)) conv=notrunc status=none
 	same_as_hexdump "$T/sparse" $((0xffffffd0)) 128
 	same_as_hexdump "$T/sparse" $((0x100000000)) 40

@@ -21,8 +21,8 @@ NODEV=/nonexistent/cma_mem
 export CMAMEM_DEVICE=$NODEV
 
 host_setup() {
-	[ -x "$CMAMEM" ] || skip "build/bin/cmamem not built (make cli)"
-	[ -x "$CLI_UNIT" ] || skip "build/tests/cli-unit not built (make cli)"
+	[ -x "$CMAMEM" ] || fail "build/bin/cmamem not built (make cli)"
+	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make cli)"
 }
 
 # cmamem with the nonexistent device.
@@ -61,7 +61,7 @@ vg() {
 # built with ASan (make ... CFLAGS=-fsanitize=address), which valgrind
 # cannot run; such a build is checked by running the other suites.
 need_valgrind() {
-	command -v valgrind >/dev/null || skip "no valgrind"
+	command -v valgrind >/dev/null || fail "no valgrind (tests/deps installs it)"
 	if nm "$CMAMEM" 2>/dev/null | grep -q __asan_init; then
 		skip "an ASan build: valgrind cannot run it"
 	fi

@@ -6,7 +6,7 @@ load host_helper
 
 setup() {
 	host_setup
-	command -v python3 >/dev/null || skip "no python3"
+	command -v python3 >/dev/null || fail "no python3"
 	REF=$BATS_TEST_DIRNAME/pattern_ref.py
 }
 
