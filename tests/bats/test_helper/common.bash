@@ -105,6 +105,18 @@ cma_free_kb() {
 : "${CMAMEM_CMA_SLACK_KB:=512}"
 export CMAMEM_CMA_SLACK_KB
 
+# stat_value KEY: one counter from the debugfs stats file.
+stat_value() {
+	target_sh "awk '\$1 == \"$1\" { print \$2 }' $CMAMEM_DEBUGFS/stats"
+}
+
+# report KEY N: add N to KEY in the run's summary, which tests/check prints
+# after the guest runs ("reliability: ..."). Keys: ops, faults,
+# fuzz_iterations, leaked_bytes. A no-op outside a guest run.
+report() {
+	[ -z "${CMAMEM_REPORT:-}" ] || echo "$1 $2" >>"$CMAMEM_REPORT"
+}
+
 # Memory that is back with CMA is free only once the buffer's last reference
 # is gone; nothing in the driver defers that, so no waiting is needed here.
 common_setup_file() {
@@ -113,13 +125,17 @@ common_setup_file() {
 	target_sh "echo '$BATS_SUITE_MARK' >/dev/kmsg"
 	CMAMEM_BASE_BUFFERS=$(buffer_count)
 	CMAMEM_BASE_CMAFREE=$(cma_free_kb)
-	export BATS_SUITE_MARK CMAMEM_BASE_BUFFERS CMAMEM_BASE_CMAFREE
+	CMAMEM_BASE_USED=$(stat_value used_bytes)
+	export BATS_SUITE_MARK CMAMEM_BASE_BUFFERS CMAMEM_BASE_CMAFREE CMAMEM_BASE_USED
 }
 
 common_teardown_file() {
-	local now_free now_buffers drift
+	local now_free now_buffers now_used drift
 	now_buffers=$(buffer_count)
 	now_free=$(cma_free_kb)
+	now_used=$(stat_value used_bytes)
+	# The module's own count of bytes it holds: what this suite left behind.
+	report leaked_bytes $((now_used > CMAMEM_BASE_USED ? now_used - CMAMEM_BASE_USED : 0))
 	kernel_log_clean
 	[ "$now_buffers" -eq "$CMAMEM_BASE_BUFFERS" ] ||
 		fail "suite leaked buffers: $now_buffers live, $CMAMEM_BASE_BUFFERS at start"
