@@ -12,8 +12,8 @@ _cmamem_global="--device --json --quiet --verbose --version --help"
 _cmamem_options() {
 	case $1 in
 	alloc) echo "--name --cache --align --from --size-from" ;;
-	fill) echo "--pattern --word --counter --random --seed --from --offset --length" ;;
-	dump) echo "--format --endian --raw --offset --length" ;;
+	fill) echo "--pattern --word --counter --random --seed --from --direct --offset --length" ;;
+	dump) echo "--format --endian --raw --to --direct --offset --length" ;;
 	sync) echo "--for --offset --length" ;;
 	checksum) echo "--algo --offset --length" ;;
 	cmp) echo "--offset --length" ;;
@@ -54,7 +54,7 @@ _cmamem() {
 		-d | --device | -n | --name | -c | --cache | -a | --align | -f | --from | \
 		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | \
 		-l | --length | --for | -F | --format | -e | --endian | -A | --algo | \
-		-t | --dest-offset) skip=1 ;;
+		-t | --dest-offset | -T | --to) skip=1 ;;
 		-*) ;;
 		*)
 			if [ -z "$action" ]; then
@@ -78,7 +78,7 @@ _cmamem() {
 
 	# The value of an option.
 	case $prev in
-	-d | --device | --size-from)
+	-d | --device | --size-from | -T | --to)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;

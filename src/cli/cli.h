@@ -54,7 +54,9 @@ struct cli {
 	char *name, *cache, *align, *from, *offset, *length;
 	char *pattern, *word, *seed, *for_dir;
 	char *size_from, *algo, *format, *endian, *dest_offset;
+	char *to;			/* dump --to FILE */
 	int counter, random, raw;
+	int direct;			/* fill/dump --direct: O_DIRECT */
 	char *set;			/* limits --set NAME=VALUE */
 	int all;			/* list --all */
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
@@ -115,6 +117,25 @@ int map_range(const struct cli *cli, const struct buf_ref *ref, uint64_t off,
 void unmap_range(struct mapped *m);
 int sync_if_cached(struct mapped *m, const struct buf_ref *ref,
 		   enum cmamem_sync_dir dir);
+
+/* direct.c: files for --from/--to, opened O_DIRECT for --direct. */
+struct direct_file {
+	int fd;
+	int created;			/* this open made it: unlink on failure */
+	const char *path;
+	uint32_t mem_align;		/* O_DIRECT: memory address alignment */
+	uint32_t off_align;		/* O_DIRECT: file offset and length */
+};
+
+/* Open @path (@what names the option); with O_DIRECT, learn its alignment.
+ * O_CREAT never truncates: call ftruncate() once the data is ready. */
+int direct_open(const char *what, const char *path, int flags,
+		struct direct_file *df);
+/* Whether a buffer range at @off, @len bytes long, suits O_DIRECT on @df. */
+int direct_check(const struct direct_file *df, const char *what,
+		 uint64_t off, uint64_t len);
+/* Close; after a failure, remove the file if direct_open() created it. */
+void direct_close(struct direct_file *df, int failed);
 
 /* output.c: the names and formats shared by info, list and alloc. */
 const char *cache_name(uint32_t flags);

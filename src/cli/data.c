@@ -24,29 +24,40 @@
  * fit is refused before a byte is written (a bad argument, like a range
  * past the end); a pipe or device is read until the range is full or the
  * input ends, so `--from /dev/urandom --length 4K` works.
+ *
+ * With --direct, every read is a whole number of O_DIRECT blocks. Past the
+ * end of a file, such a read still writes its whole request (zeros, for a
+ * hole or a block's tail) and then reports fewer bytes: so the last request
+ * stops at the first boundary past the file's end, and a short read ends
+ * the fill (the file position is off the alignment then, and another read
+ * would fail rather than say so).
  */
-static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
-			uint64_t *done)
+static int fill_from_fd(const struct cli *cli, const struct direct_file *in,
+			struct mapped *m, uint64_t *done)
 {
+	uint64_t total = m->len;
 	struct stat st;
 	struct progress pr;
 	int ret = 0;
 
 	*done = 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		off_t pos = lseek(fd, 0, SEEK_CUR);
+	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t pos = lseek(in->fd, 0, SEEK_CUR);
 		uint64_t left = (uint64_t)st.st_size - (pos > 0 ? (uint64_t)pos : 0);
 
 		if (pos <= st.st_size && left > m->len)
 			return cli_usage("--from %s: %llu bytes do not fit in the %llu bytes of the range",
 					 cli->from, (unsigned long long)left,
 					 (unsigned long long)m->len);
+		if (cli->direct)
+			total = (left + in->off_align - 1) / in->off_align *
+				in->off_align;
 	}
-	progress_init(&pr, cli, "fill", m->len, 1);
-	while (*done < m->len) {
-		uint64_t want = m->len - *done;
-		ssize_t n = read(fd, m->p + *done,
-				 want > CHUNK ? CHUNK : (size_t)want);
+	progress_init(&pr, cli, "fill", total, 1);
+	while (*done < total) {
+		uint64_t rest = total - *done;
+		size_t want = rest > CHUNK ? CHUNK : (size_t)rest;
+		ssize_t n = read(in->fd, m->p + *done, want);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -58,17 +69,22 @@ static int fill_from_fd(const struct cli *cli, int fd, struct mapped *m,
 			break;
 		*done += (uint64_t)n;
 		progress_add(&pr, (uint64_t)n);
+		if (cli->direct && (size_t)n < want)
+			break;
 	}
 	progress_end(&pr);
 	return ret;
 }
 
-/* Check fill's mode options; fills @pt, or opens --from into @fd. */
-static int fill_args(const struct cli *cli, struct pattern *pt, int *fd)
+/* Check fill's mode options; fills @pt, or opens --from into @in. */
+static int fill_args(const struct cli *cli, struct pattern *pt,
+		     struct direct_file *in)
 {
-	*fd = -1;
+	in->fd = -1;
 	if (cli->fill_modes != 1)
 		return cli_usage("fill: give exactly one of --pattern, --word, --counter, --random, --from");
+	if (cli->direct && (!cli->from || !strcmp(cli->from, "-")))
+		return cli_usage("fill: --direct goes with --from FILE (a file or block device, not standard input)");
 	if (cli->seed && !cli->random)
 		return cli_usage("fill: --seed goes with --random");
 	pt->value = 0;
@@ -90,17 +106,11 @@ static int fill_args(const struct cli *cli, struct pattern *pt, int *fd)
 	}
 	/* --from: an unreadable file is a bad argument, found before the device. */
 	if (!strcmp(cli->from, "-")) {
-		*fd = STDIN_FILENO;
+		in->fd = STDIN_FILENO;
 		return 0;
 	}
-	*fd = open(cli->from, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0) {
-		int err = errno;
-
-		return cli_usage("invalid --from '%s': %s", cli->from,
-				 strerror(err));
-	}
-	return 0;
+	return direct_open("--from", cli->from,
+			   O_RDONLY | (cli->direct ? O_DIRECT : 0), in);
 }
 
 int action_fill(struct cli *cli)
@@ -108,21 +118,27 @@ int action_fill(struct cli *cli)
 	struct buf_ref ref;
 	struct pattern pt;
 	struct mapped m;
+	struct direct_file in;
 	uint64_t off, len, done;
-	int fd, ret;
+	int ret;
 
 	if (arg_ref(cli->args[0], &ref) || arg_offlen(cli, &off, &len) ||
-	    fill_args(cli, &pt, &fd))
+	    fill_args(cli, &pt, &in))
 		return EXIT_USAGE;
 	ret = map_range(cli, &ref, off, len, PROT_READ | PROT_WRITE, &m);
 	if (ret)
 		goto out_fd;
+	if (cli->direct) {
+		ret = direct_check(&in, "--from", m.off, m.len);
+		if (ret)
+			goto out_unmap;
+	}
 	/* A CACHED buffer's lines may hold a device's data: own them first. */
 	ret = sync_if_cached(&m, &ref, CMAMEM_SYNC_FOR_CPU);
 	if (ret)
 		goto out_unmap;
-	if (fd >= 0) {
-		ret = fill_from_fd(cli, fd, &m, &done);
+	if (in.fd >= 0) {
+		ret = fill_from_fd(cli, &in, &m, &done);
 	} else {
 		struct progress pr;
 
@@ -146,8 +162,8 @@ int action_fill(struct cli *cli)
 out_unmap:
 	unmap_range(&m);
 out_fd:
-	if (fd > STDIN_FILENO)
-		close(fd);
+	if (in.fd > STDIN_FILENO)
+		direct_close(&in, ret);
 	return ret;
 }
 
@@ -179,24 +195,25 @@ static const unsigned int format_width[] = { 1, 1, 1, 2, 4, 8 };
  * formatter, which reads each byte twice, work there.
  */
 static int dump_range(const struct cli *cli, struct mapped *m, int format,
-		      int big)
+		      int big, int fd)
 {
 	struct hexdump *hd = NULL;
 	struct odfmt od;
 	struct progress pr;
 	unsigned char *stage = NULL;
+	FILE *out = stdout;
 	uint64_t pos;
 	int ret = 0;
 
 	/* A bar only when the output goes to a file, not over the terminal. */
-	progress_init(&pr, cli, "dump", m->len, !isatty(STDOUT_FILENO));
+	progress_init(&pr, cli, "dump", m->len, !isatty(fd));
 	if (format == FMT_RAW) {
 		/* Straight from the mapping: no stdio copy. */
 		fflush(stdout);
 		for (pos = 0; pos < m->len && !ret; pos += CHUNK) {
 			size_t n = m->len - pos > CHUNK ? CHUNK : (size_t)(m->len - pos);
 
-			ret = write_all(STDOUT_FILENO, m->p + pos, n);
+			ret = write_all(fd, m->p + pos, n);
 			progress_add(&pr, n);
 		}
 		progress_end(&pr);
@@ -205,15 +222,20 @@ static int dump_range(const struct cli *cli, struct mapped *m, int format,
 	stage = malloc(CHUNK);
 	if (format == FMT_HEX)
 		hd = malloc(sizeof(*hd));
-	if (!stage || (format == FMT_HEX && !hd)) {
+	/* --to: a stream of its own, closed (and its errors seen) here. */
+	if (fd != STDOUT_FILENO)
+		out = fdopen(dup(fd), "w");
+	if (!stage || (format == FMT_HEX && !hd) || !out) {
+		if (out && out != stdout)
+			fclose(out);
 		free(hd);
 		free(stage);
 		return -ENOMEM;
 	}
 	if (hd)
-		hexdump_init(hd, stdout, m->off);
+		hexdump_init(hd, out, m->off);
 	else
-		odfmt_init(&od, stdout, m->off, format_width[format], big);
+		odfmt_init(&od, out, m->off, format_width[format], big);
 	for (pos = 0; pos < m->len && !ret; pos += CHUNK) {
 		size_t n = m->len - pos > CHUNK ? CHUNK : (size_t)(m->len - pos);
 
@@ -224,6 +246,8 @@ static int dump_range(const struct cli *cli, struct mapped *m, int format,
 	progress_end(&pr);
 	if (!ret)
 		ret = hd ? hexdump_finish(hd) : odfmt_finish(&od);
+	if (out != stdout && fclose(out) && !ret)
+		ret = -errno;
 	free(hd);
 	free(stage);
 	return ret;
@@ -251,6 +275,8 @@ static int dump_args(const struct cli *cli, uint64_t off, uint64_t len,
 		if (*format < FMT_U8)
 			return cli_usage("dump: --endian goes with --format u8, u16, u32 or u64");
 	}
+	if (cli->direct && (*format != FMT_RAW || !cli->to))
+		return cli_usage("dump: --direct goes with --raw and --to FILE");
 	w = format_width[*format];
 	if (off % w || len % w)
 		return cli_usage("dump: --format %s wants --offset and --length in whole %u-byte words",
@@ -262,27 +288,48 @@ int action_dump(struct cli *cli)
 {
 	struct buf_ref ref;
 	struct mapped m;
+	struct direct_file to = { .fd = STDOUT_FILENO };
 	uint64_t off, len;
 	int format, big, ret;
 
 	if (arg_ref(cli->args[0], &ref) || arg_offlen(cli, &off, &len) ||
 	    dump_args(cli, off, len, &format, &big))
 		return EXIT_USAGE;
+	/* An unwritable --to is a bad argument, found before the device. */
+	if (cli->to &&
+	    direct_open("--to", cli->to,
+			O_WRONLY | O_CREAT | (cli->direct ? O_DIRECT : 0), &to))
+		return EXIT_USAGE;
 	ret = map_range(cli, &ref, off, len, PROT_READ, &m);
 	if (ret)
-		return ret;
+		goto out_to;
 	if (m.len % format_width[format]) {
-		unmap_range(&m);
-		return cli_usage("dump: --format %s wants whole words; the range holds %llu bytes",
-				 format_words[format], (unsigned long long)m.len);
+		ret = cli_usage("dump: --format %s wants whole words; the range holds %llu bytes",
+				format_words[format], (unsigned long long)m.len);
+		goto out_unmap;
+	}
+	if (cli->direct) {
+		ret = direct_check(&to, "--to", m.off, m.len);
+		if (ret)
+			goto out_unmap;
+	}
+	/* Only now, with the bytes at hand, does an existing --to lose its own. */
+	if (cli->to && ftruncate(to.fd, 0)) {
+		ret = cli_fail(errno, "truncate %s", cli->to);
+		goto out_unmap;
 	}
 	ret = sync_if_cached(&m, &ref, CMAMEM_SYNC_FOR_CPU);
 	if (!ret) {
-		ret = dump_range(cli, &m, format, big);
+		ret = dump_range(cli, &m, format, big, to.fd);
 		if (ret)
-			ret = cli_fail(ret, "write");
+			ret = cli_fail(ret, "write %s",
+				       cli->to ? cli->to : "standard output");
 	}
+out_unmap:
 	unmap_range(&m);
+out_to:
+	if (cli->to)
+		direct_close(&to, ret);
 	return ret;
 }
 

@@ -24,7 +24,7 @@ enum {
 	OPT_NAME, OPT_CACHE, OPT_ALIGN, OPT_FROM, OPT_OFFSET, OPT_LENGTH,
 	OPT_PATTERN, OPT_WORD, OPT_COUNTER, OPT_RANDOM, OPT_SEED, OPT_RAW,
 	OPT_FOR, OPT_SIZE_FROM, OPT_ALGO, OPT_FORMAT, OPT_ENDIAN, OPT_DEST_OFFSET,
-	OPT_SET, OPT_ALL,
+	OPT_SET, OPT_ALL, OPT_TO, OPT_DIRECT,
 };
 
 static const struct poptOption global_options[] = {
@@ -76,6 +76,8 @@ static const struct poptOption fill_options[] = {
 	  "the seed for --random (default 0)", "S" },
 	{ "from", 'f', POPT_ARG_STRING, NULL, OPT_FROM,
 	  "copy a file's bytes in ('-': standard input)", "FILE" },
+	{ "direct", 0, POPT_ARG_NONE, NULL, OPT_DIRECT,
+	  "with --from FILE: O_DIRECT, the disk reads straight into the buffer", NULL },
 	OFFSET_LENGTH_OPTIONS,
 	POPT_TABLEEND
 };
@@ -88,6 +90,10 @@ static const struct poptOption dump_options[] = {
 	  "byte order of u16, u32, u64 words: little (default) or big", "ORDER" },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW,
 	  "the same as --format raw: the bytes themselves", NULL },
+	{ "to", 'T', POPT_ARG_STRING, NULL, OPT_TO,
+	  "write to FILE (created, or replaced) instead of standard output", "FILE" },
+	{ "direct", 0, POPT_ARG_NONE, NULL, OPT_DIRECT,
+	  "with --raw --to FILE: O_DIRECT, the disk writes straight from the buffer", NULL },
 	OFFSET_LENGTH_OPTIONS,
 	POPT_TABLEEND
 };
@@ -161,13 +167,17 @@ static const struct action_type actions[] = {
 	  "write a pattern, random bytes or a file into a buffer",
 	  "Exactly one source: --pattern, --word, --counter, --random or --from.\n"
 	  "Patterns depend on the position in the buffer, not in the range, so a\n"
-	  "partial fill writes what a whole fill would have written there." },
+	  "partial fill writes what a whole fill would have written there.\n"
+	  "--from FILE --direct reads with O_DIRECT: --offset and --length must be\n"
+	  "multiples of the file system's O_DIRECT alignment (see cmamem(1))." },
 	{ "dump", action_dump, 1, 1, dump_options, "ID|NAME",
 	  "print a buffer as hexdump -C or od does, or raw",
 	  "The output is byte for byte that of `hexdump -C -s OFFSET -n LENGTH`\n"
 	  "on a file holding the buffer; --format uN that of `od -A x -t xN/8\n"
 	  "--endian ORDER -j OFFSET -N LENGTH` (N/8 bytes a word; the range must be\n"
-	  "whole words); --format raw (or --raw) writes the bytes instead." },
+	  "whole words); --format raw (or --raw) writes the bytes instead.\n"
+	  "--to FILE writes to FILE; --raw --to FILE --direct writes with O_DIRECT\n"
+	  "(--offset and --length aligned as for fill --direct)." },
 	{ "sync", action_sync, 1, 1, sync_options, "ID|NAME",
 	  "cache maintenance on a buffer range",
 	  "--for cpu before the CPU reads what a device wrote; --for device\n"
@@ -256,6 +266,8 @@ static void set_option(struct cli *cli, int code, char *val)
 	case OPT_DEST_OFFSET: set_str(&cli->dest_offset, val); return;
 	case OPT_SET: set_str(&cli->set, val); return;
 	case OPT_ALL: cli->all = 1; break;
+	case OPT_TO: set_str(&cli->to, val); return;
+	case OPT_DIRECT: cli->direct = 1; break;
 	/* fill's sources: count distinct ones, so two of them is an error. */
 	case OPT_FROM:
 		if (!cli->from && cli->action && cli->action->handler == action_fill)
@@ -291,6 +303,7 @@ static void free_cli(struct cli *cli)
 		&cli->offset, &cli->length, &cli->pattern, &cli->word,
 		&cli->seed, &cli->for_dir, &cli->size_from, &cli->algo,
 		&cli->format, &cli->endian, &cli->dest_offset, &cli->set,
+		&cli->to,
 	};
 	size_t i;
 

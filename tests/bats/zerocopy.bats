@@ -84,6 +84,41 @@ same_bytes() {
 	done
 }
 
+# resident FILE: bytes of FILE in the page cache.
+resident() {
+	target_sh "fincore --bytes --noheadings --output RES '$1' | tr -d ' '"
+}
+
+@test "cmamem fill --from --direct and dump --raw --to --direct: disk to buffer and back, past the page cache" {
+	local c
+	for c in wc cached; do
+		mk "zc-cli-$c" 16M --cache "$c"
+		# Clean page cache goes, so what the fill reads is seen to bypass it.
+		target_sh "echo 1 > /proc/sys/vm/drop_caches"
+		run_cmamem 0 fill "zc-cli-$c" --from "$ZC_MNT/in" --direct
+		run resident "$ZC_MNT/in"
+		assert_output 0
+		run_cmamem 0 dump "zc-cli-$c" --raw --to "$ZC_MNT/out-cli" --direct
+		run resident "$ZC_MNT/out-cli"
+		assert_output 0
+		same_bytes "zc-cli-$c" "$ZC_MNT/out-cli"
+		target_run rm "$ZC_MNT/out-cli"
+	done
+	# Without --direct the same dump goes through the page cache.
+	run_cmamem 0 dump zc-cli-wc --raw --to "$ZC_MNT/out-cached"
+	run resident "$ZC_MNT/out-cached"
+	assert_output 16777216
+	target_run rm "$ZC_MNT/out-cached"
+}
+
+@test "cmamem fill --direct off ext4's O_DIRECT alignment: exit 2, the rule in the message, the buffer untouched" {
+	mk zc-cli-al 64K
+	run_cmamem 2 fill zc-cli-al --from "$ZC_MNT/in" --direct --offset 100 --length 4K
+	assert_output --regexp "^cmamem: --direct with --from '$ZC_MNT/in' wants --offset in multiples of [0-9]+ and --length in multiples of [0-9]+ bytes \(got 100 and 4096\)$"
+	run_cmamem 0 checksum zc-cli-al
+	assert_output "$(target_sh "head -c 65536 /dev/zero | sha256sum | cut -d' ' -f1")"
+}
+
 @test "io_uring READ and WRITE (O_DIRECT) into and out of the mapping: the bytes match" {
 	mk zc-ur 16M --cache cached
 	run_helper 0 zerocopy uring zc-ur "$ZC_MNT/in" "$ZC_MNT/out-ur"

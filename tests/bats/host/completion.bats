@@ -107,6 +107,8 @@ complete_line() {
 	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
 	complete_line cmp 1 "$BATS_TEST_TMPDIR/fra"
 	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
+	complete_line dump 1 --raw --to "$BATS_TEST_TMPDIR/fra"
+	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
 }
 
 @test "after export ID --: the command, then its own words" {
