@@ -23,14 +23,6 @@
 #include "helper.h"
 #include "vivid.h"
 
-static int t_export(int fd, uint32_t id, uint32_t flags)
-{
-	struct cma_mem_export e = { .id = id, .flags = flags };
-	int ret = t_ioctl(fd, CMA_MEM_IOC_EXPORT, &e);
-
-	return ret ? ret : e.fd;
-}
-
 static int dmabuf_sync(int dfd, uint64_t flags)
 {
 	struct dma_buf_sync s = { .flags = flags };

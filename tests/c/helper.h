@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the device test helpers in tests/c (not the kmod-* ones): raw
- * ioctls that return -errno, checks that count failures and say precisely
- * what went wrong on stderr, the debugfs table and CmaFree, and a table of
- * named subtests selected on the command line:
+ * Shared by the device test programs in tests/c: raw ioctls that return
+ * -errno, checks that count failures and say precisely what went wrong on
+ * stderr, the debugfs table, CmaFree and the module's refcount, steps for
+ * forked children, and a table of named subtests selected on the command
+ * line:
  *
  *   PROG SUBTEST [ARGS...]    run one subtest
  *   PROG all                  run every subtest that takes no arguments
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef T_NO_UAPI
@@ -223,6 +225,15 @@ static int t_sync(int fd, uint32_t id, uint32_t flags, uint64_t offset,
 	return t_ioctl(fd, CMA_MEM_IOC_SYNC, &s);
 }
 
+/* EXPORT: the dma-buf fd, or -errno. */
+static int t_export(int fd, uint32_t id, uint32_t flags)
+{
+	struct cma_mem_export e = { .id = id, .flags = flags };
+	int ret = t_ioctl(fd, CMA_MEM_IOC_EXPORT, &e);
+
+	return ret ? ret : e.fd;
+}
+
 /* The mappings count INFO reports, or -errno. */
 static long t_mappings(int fd, uint32_t id)
 {
@@ -316,22 +327,92 @@ static void t_debugfs_state(uint32_t id, char *state, size_t len)
 			     (unsigned int)(id), _s, (want));               \
 	} while (0)
 
-/* CmaFree from /proc/meminfo, in kB. */
-static long t_cma_free_kb(void)
+/* Field @key of /proc/meminfo, in kB; -1 when the kernel has no such field. */
+static long t_meminfo_kb(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
+	size_t n = strlen(key);
 	char line[256];
 	long kb = -1;
 
 	if (!f)
 		DIE("open /proc/meminfo: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CmaFree: %ld kB", &kb) == 1)
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
 			break;
+		}
 	fclose(f);
+	return kb;
+}
+
+/* CmaFree from /proc/meminfo, in kB. */
+static long t_cma_free_kb(void)
+{
+	long kb = t_meminfo_kb("CmaFree");
+
 	if (kb < 0)
 		DIE("no CmaFree in /proc/meminfo");
 	return kb;
+}
+
+#ifndef T_NO_UAPI
+/*
+ * CmaFree with the per-cpu page lists drained, as cma_free_kb in
+ * common.bash reads it: freed pages wait there uncounted until something
+ * drains them, and a two-page CMA allocation (alloc_contig_range()) does.
+ */
+static long t_cma_free_settled_kb(void)
+{
+	struct cma_mem_alloc a;
+	int fd = t_open();
+
+	ALLOC(fd, 8192, 0, NULL, &a);
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+	return t_cma_free_kb();
+}
+#endif
+
+/* The module's reference count: each open file, mapping and export pins it. */
+static int t_module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/cma_mem/refcnt", "r");
+	int n = -1;
+
+	if (!f)
+		DIE("/sys/module/cma_mem/refcnt: %s", strerror(errno));
+	if (fscanf(f, "%d", &n) != 1)
+		DIE("/sys/module/cma_mem/refcnt: unreadable");
+	fclose(f);
+	return n;
+}
+
+/* One byte over a pipe, to step a forked child and its parent in turn. */
+static void t_send(int fd, char c)
+{
+	if (write(fd, &c, 1) != 1)
+		DIE("pipe write: %s", strerror(errno));
+}
+
+static char t_recv(int fd)
+{
+	char c = 0;
+
+	if (read(fd, &c, 1) != 1)
+		DIE("pipe read: nothing (the other process died?)");
+	return c;
+}
+
+/* Wait for child @pid; a failure unless it exited with status 0. */
+static void t_reap(pid_t pid, const char *what)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		DIE("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		FAIL("%s: child exited with status %#x", what, st);
 }
 
 /* Word @i (the 8 bytes at 8 * @i) of a buffer filled by t_pattern(). */

@@ -63,26 +63,10 @@ static void sub_size_zero(int argc, char **argv)
 	close(fd);
 }
 
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	size_t n = strlen(key);
-	long kb = -1;
-
-	if (!f)
-		DIE("/proc/meminfo: %s", strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			kb = strtol(line + n + 1, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
 /* Sizes no allocation can satisfy: refused, no buffer, no kernel warning. */
 static void sub_size_huge(int argc, char **argv)
 {
-	uint64_t cma = (uint64_t)meminfo_kb("CmaTotal") << 10;
+	uint64_t cma = (uint64_t)t_meminfo_kb("CmaTotal") << 10;
 	uint64_t ram;
 	struct sysinfo si;
 	int fd = t_open();

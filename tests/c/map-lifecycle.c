@@ -168,31 +168,6 @@ static void sub_private(int argc, char **argv)
 	close(fd);
 }
 
-static void xwrite(int fd, char c)
-{
-	if (write(fd, &c, 1) != 1)
-		DIE("pipe write: %s", strerror(errno));
-}
-
-static char xread(int fd)
-{
-	char c = 0;
-
-	if (read(fd, &c, 1) != 1)
-		DIE("pipe read: nothing (the other process died?)");
-	return c;
-}
-
-static void reap(pid_t pid, const char *what)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		DIE("waitpid: %s", strerror(errno));
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		FAIL("%s: child exited with status %#x", what, st);
-}
-
 /* A forked child shares the mapping: its writes are the parent's. */
 static void sub_fork(int argc, char **argv)
 {
@@ -214,19 +189,19 @@ static void sub_fork(int argc, char **argv)
 		DIE("fork: %s", strerror(errno));
 	if (!pid) {
 		t_pattern(p, len, 7);
-		xwrite(to_parent[1], 'w');
-		xread(to_child[0]);
+		t_send(to_parent[1], 'w');
+		t_recv(to_child[0]);
 		/* Exits with the mapping: the VMA goes away with the mm. */
 		_exit(0);
 	}
-	xread(to_parent[0]);
+	t_recv(to_parent[0]);
 	bad = t_check_pattern(p, len, 7);
 	if (bad >= 0)
 		FAIL("the parent does not see the child's write at byte %ld", bad);
 	/* The child's copy of the VMA counts. */
 	EXPECT_EQ(t_mappings(fd, a.id), 2);
-	xwrite(to_child[1], 'x');
-	reap(pid, "fork child");
+	t_send(to_child[1], 'x');
+	t_reap(pid, "fork child");
 	EXPECT_EQ(t_mappings(fd, a.id), 1);
 	unmap(p, len);
 	EXPECT_EQ(t_mappings(fd, a.id), 0);
@@ -238,7 +213,7 @@ static void sub_fork(int argc, char **argv)
 		DIE("fork: %s", strerror(errno));
 	if (!pid)
 		_exit(munmap(p, len) ? 1 : 0);
-	reap(pid, "unmapping child");
+	t_reap(pid, "unmapping child");
 	EXPECT_EQ(t_mappings(fd, a.id), 1);
 	unmap(p, len);
 	REQUIRE_OK(t_free(fd, a.id));
@@ -560,17 +535,17 @@ static void sub_fork_fd(int argc, char **argv)
 	if (pid < 0)
 		DIE("fork: %s", strerror(errno));
 	if (!pid) {
-		xwrite(sync_pipe[1], 'r');
-		xread(go[0]);
+		t_send(sync_pipe[1], 'r');
+		t_recv(go[0]);
 		_exit(0);
 	}
-	xread(sync_pipe[0]);
+	t_recv(sync_pipe[0]);
 	/* One open file, shared: the parent's close drops nothing. */
 	close(fd);
 	EXPECT_ERR(t_info(other, a.id, &info), 0);
 	EXPECT_STATE(a.id, "live");
-	xwrite(go[1], 'g');
-	reap(pid, "fork-fd child");
+	t_send(go[1], 'g');
+	t_reap(pid, "fork-fd child");
 	EXPECT_ERR(t_info(other, a.id, &info), -ENOENT);
 	EXPECT_STATE(a.id, "");
 	close(other);
@@ -615,40 +590,26 @@ static void sub_attach_handles(int argc, char **argv)
 	close(fa);
 }
 
-/* The module's refcount while files and mappings are alive. */
-static int module_refcnt(void)
-{
-	FILE *f = fopen("/sys/module/cma_mem/refcnt", "r");
-	int n = -1;
-
-	if (!f)
-		DIE("/sys/module/cma_mem/refcnt: %s", strerror(errno));
-	if (fscanf(f, "%d", &n) != 1)
-		DIE("/sys/module/cma_mem/refcnt: unreadable");
-	fclose(f);
-	return n;
-}
-
 /* An open file, and a mapping alone, each pin the module. */
 static void sub_module_pinned(int argc, char **argv)
 {
 	struct cma_mem_alloc a;
-	int base = module_refcnt();
+	int base = t_module_refcnt();
 	void *p;
 	int fd;
 
 	(void)argc, (void)argv;
 	fd = t_open();
-	EXPECT_TRUE(module_refcnt() > base,
+	EXPECT_TRUE(t_module_refcnt() > base,
 		    "an open file does not pin the module (refcnt %d)", base);
 	new_buf(fd, NPAGES, 0, &a);
 	MAP(fd, NPAGES * t_pg, a.mmap_offset, &p);
 	close(fd);
-	EXPECT_TRUE(module_refcnt() > base,
+	EXPECT_TRUE(t_module_refcnt() > base,
 		    "a mapping whose file is closed does not pin the module (refcnt %d)",
-		    module_refcnt());
+		    t_module_refcnt());
 	unmap(p, NPAGES * t_pg);
-	EXPECT_EQ(module_refcnt(), base);
+	EXPECT_EQ(t_module_refcnt(), base);
 }
 
 static const struct t_subtest tests[] = {

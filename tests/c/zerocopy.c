@@ -68,18 +68,6 @@ static int open_file(const char *path, int flags)
 	return fd;
 }
 
-/* CmaFree with the per-cpu lists drained (see cma_free_kb in common.bash). */
-static long cma_free_settled(void)
-{
-	int fd = t_open();
-	struct cma_mem_alloc a;
-
-	ALLOC(fd, 8192, 0, NULL, &a);
-	REQUIRE_OK(t_free(fd, a.id));
-	close(fd);
-	return t_cma_free_kb();
-}
-
 /* Wait, bounded, for buffer @id to leave the debugfs table (the driver
  * retries freeing pinned memory once a second). */
 static bool wait_unlisted(uint32_t id, int seconds)
@@ -373,7 +361,7 @@ static void t_pipe_pin(int argc, char **argv)
 	char state[64];
 
 	(void)argc;
-	base = cma_free_settled();
+	base = t_cma_free_settled_kb();
 	fd = t_open();
 	ALLOC(fd, len, CMA_MEM_FROM_CMA, NULL, &a);
 	MAP(fd, len, a.mmap_offset, &p);
@@ -398,7 +386,7 @@ static void t_pipe_pin(int argc, char **argv)
 	EXPECT_TRUE(!strcmp(state, "freed-pinned"),
 		    "buffer %u freed while a pipe holds its pages: state \"%s\", expected \"freed-pinned\"",
 		    a.id, state);
-	now = cma_free_settled();
+	now = t_cma_free_settled_kb();
 	EXPECT_TRUE(base - now >= kb - 512,
 		    "CmaFree %ld kB while the pipe holds the freed buffer, %ld kB before it was allocated: the %ld kB went back to CMA",
 		    now, base, kb);
@@ -422,7 +410,7 @@ static void t_pipe_pin(int argc, char **argv)
 
 	EXPECT_TRUE(wait_unlisted(a.id, 10),
 		    "buffer %u still listed 10 s after the pipe let go", a.id);
-	now = cma_free_settled();
+	now = t_cma_free_settled_kb();
 	EXPECT_TRUE(labs(base - now) <= 512,
 		    "CmaFree %ld kB after the pipe let go, %ld kB before", now,
 		    base);
