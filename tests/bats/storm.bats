@@ -21,6 +21,7 @@ teardown() { common_teardown; }
 
 @test "storm: $CMAMEM_STORM_PROCS processes x $CMAMEM_STORM_SECONDS s of random operations, no error, no corruption" {
 	run_helper 0 storm -p "$CMAMEM_STORM_PROCS" -t "$CMAMEM_STORM_SECONDS" -s "$CMAMEM_STORM_SEED"
+	sed "s/^/# /" <<<"$output" >&3
 	assert_line --regexp "^storm: [0-9]+ operations, 0 errors$"
 	local line op n total=0
 	# Every kind of operation happened; an op that never ran tests nothing.
@@ -31,6 +32,5 @@ teardown() { common_teardown; }
 		total=$((total + n))
 	done
 	[ "$total" -gt 0 ] || fail "no operations"
-	sed "s/^/# /" <<<"$output" >&3
 	report ops "$total"
 }

@@ -198,7 +198,7 @@ static void op_alloc(struct slot *s)
 		pages = 1024;
 	if (below(2)) {
 		flags |= CMA_MEM_PERSIST;
-		if (below(2))
+		if (below(4))
 			snprintf(name, sizeof(name), "storm-%d-%d-%u", getpid(),
 				 worker, ++name_seq);
 	}
@@ -464,15 +464,21 @@ static void op_dmabuf_map(struct slot *s)
  */
 static void op_attach(bool by_name)
 {
-	struct published *pub = &sh->pub[below(procs * SLOTS)];
+	uint32_t start = below(procs * SLOTS), i, id = 0, pages;
+	struct published *pub = NULL;
 	char name[CMA_MEM_NAME_LEN];
 	struct cma_mem_info info;
-	uint32_t id, pages;
 	void *p;
 	int ret;
 
-	id = atomic_load(&pub->id);
-	if (!id || (by_name && !pub->name[0]))
+	/* The next published buffer from a random place (by name: a named one). */
+	for (i = 0; i < (uint32_t)procs * SLOTS && !id; i++) {
+		pub = &sh->pub[(start + i) % (procs * SLOTS)];
+		id = atomic_load(&pub->id);
+		if (by_name && !pub->name[0])
+			id = 0;
+	}
+	if (!id)
 		return;
 	pages = pub->pages;
 	memcpy(name, pub->name, sizeof(name));
