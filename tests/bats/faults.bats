@@ -82,12 +82,24 @@ sweep() {
 	FAULTS_TOTAL=$((FAULTS_TOTAL + n))
 }
 
+# point_armed POINT / point_hit POINT: the module's fault point POINT has
+# one failure to give (times 1), and has given it: fail-nth reached it.
+point_armed() {
+	target_sh "echo 1 >$DBG/cma_mem/$1/times"
+}
+point_hit() {
+	run target_run cat "$DBG/cma_mem/$1/times"
+	assert_output 0
+}
+
 @test "fail-nth: ALLOC in each cache mode, one page and many, persistent and named" {
+	point_armed fail_alloc
 	sweep alloc 0 1
 	sweep alloc 1 16
 	sweep alloc 2 3
 	sweep alloc 4 1 faults-named
 	sweep alloc 6 16 faults-named
+	point_hit fail_alloc
 	report faults "$FAULTS_TOTAL"
 }
 
@@ -100,7 +112,9 @@ sweep() {
 }
 
 @test "fail-nth: mmap of all and of part of a buffer, munmap of a hole, fork while mapped" {
+	point_armed fail_map
 	sweep mmap 16 0
+	point_hit fail_map
 	sweep mmap 9 3
 	sweep unmap-hole
 	sweep fork
@@ -108,7 +122,9 @@ sweep() {
 }
 
 @test "fail-nth: EXPORT, and mmap of the dma-buf" {
+	point_armed fail_export
 	sweep export
+	point_hit fail_export
 	sweep dmabuf-mmap
 	report faults "$FAULTS_TOTAL"
 }
