@@ -5,6 +5,7 @@
 #   make check           every test: host-side suites, then each guest kernel
 #   make check-ssh       one suite driven over ssh into the guest
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
+#   make soak            the storm at full size in each guest kernel (issue 7)
 #   make vm-shell        an interactive shell in the guest, module loaded
 #   make install         module, CLI, library, headers, man pages, udev rule
 #                        (DESTDIR, PREFIX, UDEV_GROUP, KDIR, INSTALL_KMOD=no);
@@ -27,7 +28,7 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 export CC CFLAGS WARNFLAGS BUILD
 
 .PHONY: all kmod lib cli tests-c check check-host check-ssh demo vm-shell lint \
-	bench install uninstall clean deps kernels
+	bench soak install uninstall clean deps kernels
 
 all: kmod lib cli
 
@@ -75,6 +76,19 @@ lint:
 
 bench:
 	bench/run
+
+# The storm at full size (issue 7), in a debug guest of each kernel:
+# SOAK_PROCS processes x SOAK_SECONDS, a new seed each run (it is printed;
+# CMAMEM_STORM_SEED=N replays one). `make check` runs a shorter storm.
+SOAK_PROCS ?= 4
+SOAK_SECONDS ?= 60
+soak: lib cli tests-c
+	@seed=$${CMAMEM_STORM_SEED:-$$(date +%s)}; for v in $(KVERS); do \
+		echo "== soak $$v: $(SOAK_PROCS) processes x $(SOAK_SECONDS) s, seed $$seed"; \
+		CMAMEM_STORM_PROCS=$(SOAK_PROCS) CMAMEM_STORM_SECONDS=$(SOAK_SECONDS) \
+		CMAMEM_STORM_SEED=$$seed tests/vm/run --kver $$v -- \
+			bats --tap tests/bats/storm.bats || exit 1; \
+	done
 
 # --- install, uninstall, DKMS (issue 9) -------------------------------------
 #
