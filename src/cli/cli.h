@@ -56,6 +56,7 @@ struct cli {
 	char *size_from, *algo, *format, *endian, *dest_offset;
 	int counter, random, raw;
 	char *set;			/* limits --set NAME=VALUE */
+	char *resize;			/* pool --resize SIZE */
 	int all;			/* list --all */
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
@@ -154,6 +155,7 @@ int action_export(struct cli *cli);
 /* admin.c */
 int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
+int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
 
 #endif
