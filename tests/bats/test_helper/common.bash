@@ -90,10 +90,11 @@ buffer_count() {
 # CmaFree, in kB, read in a settled state. Freed CMA pages can sit on the
 # per-cpu page lists, uncounted, until something drains them, which made
 # back-to-back readings differ by a few hundred kB. A CMA allocation drains
-# every list (alloc_contig_range()), so make one of two pages, free it (two
-# pages go back onto a list, the same two every time), then read.
+# every list (alloc_contig_range()), so make one of two pages (from CMA, not
+# from a pool), free it (two pages go back onto a list, the same two every
+# time), then read.
 cma_free_kb() {
-	target_sh "id=\$('$CMAMEM_BIN' alloc 8K) && '$CMAMEM_BIN' free \"\$id\" &&
+	target_sh "id=\$('$CMAMEM_BIN' alloc 8K --from cma) && '$CMAMEM_BIN' free \"\$id\" &&
 		awk '/^CmaFree:/ { print \$2 }' /proc/meminfo"
 }
 
