@@ -300,11 +300,11 @@ static int show_pool(const struct cli *cli)
 	struct json_obj j;
 	char h[32];
 	size_t i;
-	int ret;
 
 	/* Read everything first, so a failure prints nothing half done. */
 	for (i = 0; pool_names[i]; i++) {
-		ret = read_value(pool_names[i], &v[i]);
+		int ret = read_value(pool_names[i], &v[i]);
+
 		if (ret)
 			return ret;
 	}

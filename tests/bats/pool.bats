@@ -54,6 +54,11 @@ source_of() {
 	track_alloc 1M --from pool
 	run_cmamem 0 pool --json
 	assert_output '{"pool_bytes":8388608,"pool_used_bytes":1048576,"pool_free_bytes":7340032,"pool_largest_free":7340032,"pool_clean_bytes":7340032}'
+	run target_run stat -c '%n %a' "$CMAMEM_SYSFS"/pool_{bytes,used_bytes,free_bytes,largest_free,clean_bytes} \
+		"$CMAMEM_DEBUGFS/pool_zero_paused"
+	assert_output "$(printf '%s\n' "$CMAMEM_SYSFS/pool_bytes 644" "$CMAMEM_SYSFS/pool_used_bytes 444" \
+		"$CMAMEM_SYSFS/pool_free_bytes 444" "$CMAMEM_SYSFS/pool_largest_free 444" \
+		"$CMAMEM_SYSFS/pool_clean_bytes 444" "$CMAMEM_DEBUGFS/pool_zero_paused 600")"
 	# Not root: the sysfs file is 0644.
 	run as_user 1000 "$CMAMEM_BIN" pool --resize 4M
 	[ "$status" -eq 4 ] || fail "non-root resize: exit $status, $output"
