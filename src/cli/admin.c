@@ -5,6 +5,7 @@
  *
  *   stats            /sys/kernel/debug/cma_mem/stats, readably (root)
  *   limits [--set K=V]  /sys/class/misc/cma_mem/{max_*,used_bytes,...}
+ *   pool [--resize SIZE]  /sys/class/misc/cma_mem/pool_*
  *   list --all       every buffer, from /sys/kernel/debug/cma_mem/buffers (root)
  *
  * $CMAMEM_DEBUGFS and $CMAMEM_SYSFS override the two directories.
@@ -133,6 +134,10 @@ int action_stats(struct cli *cli)
 	}
 
 	printf("allocations: %" PRIu64 "\n", stat_get(s, n, "allocs"));
+	printf("  from the pool: %" PRIu64 ", from CMA: %" PRIu64
+	       " (%" PRIu64 " because the pool was full)\n",
+	       stat_get(s, n, "allocs_pool"), stat_get(s, n, "allocs_cma"),
+	       stat_get(s, n, "pool_fallbacks"));
 	printf("frees: %" PRIu64 "\n", stat_get(s, n, "frees"));
 	printf("failures: %" PRIu64 " no memory, %" PRIu64 " over a limit, %"
 	       PRIu64 " bad argument, %" PRIu64 " other\n",
@@ -280,6 +285,86 @@ int action_limits(struct cli *cli)
 					limit_names[which], v);
 	}
 	return show_limits(cli);
+}
+
+/* --- pool --- */
+
+static const char *const pool_names[] = {
+	"pool_bytes", "pool_used_bytes", "pool_free_bytes",
+	"pool_largest_free", "pool_clean_bytes", NULL,
+};
+
+static int show_pool(const struct cli *cli)
+{
+	uint64_t v[sizeof(pool_names) / sizeof(pool_names[0])];
+	struct json_obj j;
+	char h[32];
+	size_t i;
+
+	/* Read everything first, so a failure prints nothing half done. */
+	for (i = 0; pool_names[i]; i++) {
+		int ret = read_value(pool_names[i], &v[i]);
+
+		if (ret)
+			return ret;
+	}
+	if (cli->json)
+		json_begin(&j);
+	for (i = 0; pool_names[i]; i++) {
+		if (cli->json) {
+			json_u64(&j, pool_names[i], v[i]);
+			continue;
+		}
+		human(v[i], h, sizeof(h));
+		if (v[i] >= 1024 && !(v[i] % 1024))
+			printf("%s: %" PRIu64 " (%s)\n", pool_names[i], v[i], h);
+		else
+			printf("%s: %" PRIu64 "\n", pool_names[i], v[i]);
+	}
+	if (cli->json) {
+		json_end(&j);
+		putchar('\n');
+	}
+	return EXIT_OK;
+}
+
+/*
+ * pool --resize SIZE: write pool_bytes. The driver grows the pool by what
+ * CMA gives (ENOMEM if less than asked) and shrinks it by the chunks nobody
+ * uses (EBUSY if that falls short); either way say by how much, show the
+ * pool as it now is, and exit 1.
+ */
+int action_pool(struct cli *cli)
+{
+	uint64_t want, now;
+	const char *why;
+	int ret, err;
+	FILE *f;
+
+	if (!cli->resize)
+		return show_pool(cli);
+	if (parse_size(cli->resize, &want, &why))
+		return cli_usage("--resize %s: %s", cli->resize, why);
+	ret = open_file(sysfs_dir(), "pool_bytes", "w", &f);
+	if (ret)
+		return ret;
+	fprintf(f, "%" PRIu64 "\n", want);
+	if (!fclose(f))
+		return show_pool(cli);
+	err = errno;
+	ret = read_value("pool_bytes", &now);
+	if (ret)
+		return ret;
+	if (err == EBUSY && now > want)
+		cli_err("pool: could not free %" PRIu64 " bytes: buffers use those chunks (the pool is %" PRIu64 " bytes)",
+			now - want, now);
+	else if (err == ENOMEM && now < want)
+		cli_err("pool: CMA had no room for %" PRIu64 " more bytes (the pool is %" PRIu64 " bytes)",
+			want - now, now);
+	else
+		return cli_fail(err, "%s/pool_bytes: %" PRIu64, sysfs_dir(), want);
+	show_pool(cli);
+	return EXIT_FAILED;
 }
 
 /* --- list --all --- */

@@ -58,6 +58,7 @@ struct cli {
 	int counter, random, raw;
 	int direct;			/* fill/dump --direct: O_DIRECT */
 	char *set;			/* limits --set NAME=VALUE */
+	char *resize;			/* pool --resize SIZE */
 	int all;			/* list --all */
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
@@ -175,6 +176,7 @@ int action_export(struct cli *cli);
 /* admin.c */
 int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
+int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
 
 #endif

@@ -24,7 +24,7 @@ enum {
 	OPT_NAME, OPT_CACHE, OPT_ALIGN, OPT_FROM, OPT_OFFSET, OPT_LENGTH,
 	OPT_PATTERN, OPT_WORD, OPT_COUNTER, OPT_RANDOM, OPT_SEED, OPT_RAW,
 	OPT_FOR, OPT_SIZE_FROM, OPT_ALGO, OPT_FORMAT, OPT_ENDIAN, OPT_DEST_OFFSET,
-	OPT_SET, OPT_ALL, OPT_TO, OPT_DIRECT,
+	OPT_SET, OPT_ALL, OPT_TO, OPT_DIRECT, OPT_RESIZE,
 };
 
 static const struct poptOption global_options[] = {
@@ -140,6 +140,12 @@ static const struct poptOption limits_options[] = {
 	POPT_TABLEEND
 };
 
+static const struct poptOption pool_options[] = {
+	{ "resize", 0, POPT_ARG_STRING, NULL, OPT_RESIZE,
+	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)", "SIZE" },
+	POPT_TABLEEND
+};
+
 static const struct action_type actions[] = {
 	{ "alloc", action_alloc, 0, 1, alloc_options, "SIZE",
 	  "allocate a persistent buffer and print its id",
@@ -207,7 +213,8 @@ static const struct action_type actions[] = {
 	  "dma_match, first_gap, ok)." },
 	{ "stats", action_stats, 0, 0, no_options, "",
 	  "print the driver's allocation statistics (root)",
-	  "Allocations, frees, failures by reason, use, peak, largest buffer and\n"
+	  "Allocations (by source: pool or CMA, and fallbacks from a full pool),\n"
+	  "frees, failures by reason, use, peak, largest buffer and\n"
 	  "the allocation latency histogram, from /sys/kernel/debug/cma_mem/stats\n"
 	  "(--json: one object with that file's keys)." },
 	{ "limits", action_limits, 0, 0, limits_options, "",
@@ -217,6 +224,14 @@ static const struct action_type actions[] = {
 	  "/sys/class/misc/cma_mem (--json: one object). --set NAME=VALUE sets a\n"
 	  "limit first, as in --set max_total_bytes=64M. Allocations over a limit\n"
 	  "fail with exit 5: ENOSPC for the first three, EDQUOT per uid." },
+	{ "pool", action_pool, 0, 0, pool_options, "",
+	  "show the preallocated pool; --resize it (root)",
+	  "Prints pool_bytes (the pool's size), pool_used_bytes, pool_free_bytes,\n"
+	  "pool_largest_free (the largest buffer it can give now) and\n"
+	  "pool_clean_bytes (free and already zeroed) from /sys/class/misc/cma_mem\n"
+	  "(--json: one object). --resize SIZE grows the pool from CMA or frees\n"
+	  "its unused chunks; when CMA has no room, or buffers keep chunks in use,\n"
+	  "it says by how much it fell short and exits 1." },
 	{ "export", action_export, 2, -1, no_options, "ID|NAME -- CMD",
 	  "run a command with the buffer's dma-buf fd",
 	  "Exports the buffer as a dma-buf and runs CMD with the fd inherited, its\n"
@@ -265,6 +280,7 @@ static void set_option(struct cli *cli, int code, char *val)
 	case OPT_ENDIAN: set_str(&cli->endian, val); return;
 	case OPT_DEST_OFFSET: set_str(&cli->dest_offset, val); return;
 	case OPT_SET: set_str(&cli->set, val); return;
+	case OPT_RESIZE: set_str(&cli->resize, val); return;
 	case OPT_ALL: cli->all = 1; break;
 	case OPT_TO: set_str(&cli->to, val); return;
 	case OPT_DIRECT: cli->direct = 1; break;
@@ -303,7 +319,7 @@ static void free_cli(struct cli *cli)
 		&cli->offset, &cli->length, &cli->pattern, &cli->word,
 		&cli->seed, &cli->for_dir, &cli->size_from, &cli->algo,
 		&cli->format, &cli->endian, &cli->dest_offset, &cli->set,
-		&cli->to,
+		&cli->to, &cli->resize,
 	};
 	size_t i;
 

@@ -22,6 +22,7 @@
 
 #include "buffer.h"
 #include "cma_mem.h"
+#include "pool.h"
 
 /*
  * mmap page offsets. 0 belongs to the legacy ABI. The end of every range,
@@ -237,25 +238,39 @@ err_free:
 
 /*
  * The one place that decides where a buffer's memory comes from. It sets the
- * source in buf->flags.
+ * source in buf->flags, and @fell_back when the pool had no room for a
+ * buffer that then came from CMA.
  */
-static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align)
+static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align,
+				bool *fell_back)
 {
 	u32 want = buf->flags & (CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
+	int ret;
 
 	buf->flags &= ~(CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
-	/* There is no preallocated pool yet: it never has room. */
-	if (want == CMA_MEM_FROM_POOL)
-		return -ENOMEM;
 	if (cmamem_should_fail(CMAMEM_FAULT_ALLOC, buf->size))
 		return -ENOMEM;
+	if (want == CMA_MEM_FROM_POOL ||
+	    (want != CMA_MEM_FROM_CMA && !cmamem_pool_empty())) {
+		ret = cmamem_pool_alloc(buf, align);
+		if (!ret) {
+			buf->flags |= CMA_MEM_FROM_POOL;
+			return 0;
+		}
+		if (want == CMA_MEM_FROM_POOL)
+			return ret;
+		*fell_back = true;
+	}
 	buf->flags |= CMA_MEM_FROM_CMA;
 	return cmamem_dma_alloc(buf, align);
 }
 
 static void cmamem_buf_free_mem(struct cmamem_buf *buf)
 {
-	cmamem_dma_free(buf);
+	if (buf->flags & CMA_MEM_FROM_POOL)
+		cmamem_pool_free(buf);
+	else
+		cmamem_dma_free(buf);
 }
 
 /* Give @buf an id, an mmap offset range and a name, and a handle in @cf. */
@@ -426,6 +441,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 {
 	struct cmamem_buf *buf;
 	u64 start_ns, alloc_ns;
+	bool fell_back = false;
 	size_t size;
 	int ret;
 
@@ -466,7 +482,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		goto err_free_buf;
 
 	start_ns = ktime_get_ns();
-	ret = cmamem_buf_alloc_mem(buf, req->align);
+	ret = cmamem_buf_alloc_mem(buf, req->align, &fell_back);
 	if (ret)
 		goto err_uncharge;
 	alloc_ns = ktime_get_ns() - start_ns;
@@ -481,7 +497,8 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		kref_get(&buf->ref);
 	cmamem_buf_fill_info(buf, info);
 	mutex_unlock(&cmamem.lock);
-	cmamem_charged(size, alloc_ns);
+	cmamem_charged(size, alloc_ns, buf->flags & CMA_MEM_FROM_POOL,
+		       fell_back);
 	return 0;
 
 err_free_mem:
@@ -827,7 +844,10 @@ void cmamem_buf_release_all(void)
 		pr_warn("leaving %zu bytes at %pad to their holders\n",
 			buf->size, &buf->dma_addr);
 		xa_erase(&cmamem.bufs, buf->id);
-		sg_free_table(&buf->sgt);
+		if (buf->flags & CMA_MEM_FROM_POOL)
+			cmamem_pool_abandon(buf);
+		else
+			sg_free_table(&buf->sgt);
 		kfree(buf);
 	}
 	WARN_ON(!xa_empty(&cmamem.bufs));

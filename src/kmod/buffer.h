@@ -15,6 +15,7 @@
 #include <uapi/linux/cma_mem.h>
 
 struct cmamem_file;
+struct cmamem_pool_extent;
 
 /**
  * struct cmamem_buf - one buffer
@@ -38,6 +39,7 @@ struct cmamem_file;
  * @dma_addr:	device address
  * @attrs:	DMA attributes the memory was allocated with
  * @sgt:	the pages, for mapping them into user space and into devices
+ * @extent:	where in the pool the memory lies, for a pooled buffer
  * @uid:	the owner
  * @pid:	the creating process
  * @comm:	the creating process's name
@@ -64,6 +66,7 @@ struct cmamem_buf {
 	dma_addr_t dma_addr;
 	unsigned long attrs;
 	struct sg_table sgt;
+	struct cmamem_pool_extent *extent;
 	kuid_t uid;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];

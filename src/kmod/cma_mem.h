@@ -84,6 +84,7 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
+pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0);
 
@@ -118,7 +119,7 @@ enum cmamem_fail {
 
 extern const struct attribute_group *cmamem_groups[];
 int cmamem_charge(kuid_t uid, u64 bytes);
-void cmamem_charged(u64 bytes, u64 ns);
+void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back);
 void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
 void cmamem_alloc_failed(int err);
 void cmamem_stats_show(struct seq_file *m);

@@ -4,7 +4,9 @@
  * - buffers: one header line and one line per buffer whose memory exists,
  *   streamed with a seq_file iterator over the id table so that a large
  *   table needs no large allocation;
- * - stats: the counters of limits.c, one "key value" per line;
+ * - stats: the counters of limits.c and pool.c, one "key value" per line;
+ * - pool_zero_paused: 1 stops the pool's background zeroing (pool.c), so
+ *   tests can prove that allocations zero what it left behind;
  * - fail_alloc, fail_map, fail_export: fault_attr directories
  *   (Documentation/fault-injection/) that make ALLOC's memory, mmap and
  *   EXPORT fail with ENOMEM on demand.
@@ -17,6 +19,7 @@
 
 #include "buffer.h"
 #include "cma_mem.h"
+#include "pool.h"
 
 static const char *const cmamem_cache_names[] = {
 	[CMA_MEM_CACHE_WC] = "wc",
@@ -79,7 +82,7 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "id name size cache dma_addr uid pid comm age_ms ");
-		seq_puts(m, "refs handles mappings persist exports state\n");
+		seq_puts(m, "refs handles mappings persist exports source state\n");
 		return 0;
 	}
 
@@ -99,12 +102,13 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	age_ms = div_u64(ktime_get_boottime_ns() - buf->created_ns,
 			 NSEC_PER_MSEC);
 
-	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s\n",
+	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s\n",
 		   buf->id, buf->name[0] ? buf->name : "-", buf->size,
 		   cmamem_cache_names[cmamem_buf_cache(buf)], &buf->dma_addr,
 		   from_kuid(&init_user_ns, buf->uid), buf->pid, i ? comm : "-",
 		   age_ms, kref_read(&buf->ref), buf->handles, mappings,
-		   !!(buf->flags & CMA_MEM_PERSIST), buf->exports, state);
+		   !!(buf->flags & CMA_MEM_PERSIST), buf->exports,
+		   buf->flags & CMA_MEM_FROM_POOL ? "pool" : "cma", state);
 	return 0;
 }
 
@@ -173,6 +177,8 @@ void cmamem_debugfs_init(void)
 			    &cmamem_buffers_fops);
 	debugfs_create_file("stats", 0400, cmamem.debugfs, NULL,
 			    &cmamem_stats_file_fops);
+	debugfs_create_bool("pool_zero_paused", 0600, cmamem.debugfs,
+			    &cmamem_pool_zero_paused);
 	cmamem_faults_init();
 }
 

@@ -26,7 +26,8 @@
  * @lock:	guards @attachments, @vmap_cnt and @vaddr
  * @attachments: the importers' struct cmamem_attachment
  * @vmap_cnt:	users of @vaddr
- * @vaddr:	kernel mapping of a CACHED buffer, while @vmap_cnt
+ * @vaddr:	kernel mapping of a buffer without a DMA API one (CACHED,
+ *		pooled), while @vmap_cnt
  */
 struct cmamem_export {
 	struct cmamem_buf *buf;
@@ -228,7 +229,11 @@ static int cmamem_dmabuf_mmap(struct dma_buf *dmabuf,
 	return cmamem_mmap_buf(vma, exp->buf, vma->vm_pgoff, true);
 }
 
-/* A kernel mapping of a CACHED buffer's pages, which may be highmem. */
+/*
+ * A kernel mapping of the buffer's pages, which may be highmem, with the
+ * attributes its user mappings have: for a CACHED buffer, and for a pooled
+ * one, which has no DMA API mapping of its own.
+ */
 static void *cmamem_vmap_pages(struct cmamem_buf *buf)
 {
 	struct sg_page_iter it;
@@ -241,7 +246,7 @@ static void *cmamem_vmap_pages(struct cmamem_buf *buf)
 		return NULL;
 	for_each_sgtable_page(&buf->sgt, &it, 0)
 		pages[n++] = sg_page_iter_page(&it);
-	vaddr = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	vaddr = vmap(pages, n, VM_MAP, cmamem_pgprot(buf, PAGE_KERNEL));
 	kvfree(pages);
 	return vaddr;
 }
@@ -251,7 +256,7 @@ static int cmamem_dmabuf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	struct cmamem_export *exp = dmabuf->priv;
 	int ret = 0;
 
-	if (!cmamem_export_cached(exp)) {
+	if (exp->buf->vaddr) {
 		/* The DMA API's own mapping, with the buffer's attributes. */
 		iosys_map_set_vaddr(map, exp->buf->vaddr);
 		return 0;
@@ -276,7 +281,7 @@ static void cmamem_dmabuf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct cmamem_export *exp = dmabuf->priv;
 
-	if (!cmamem_export_cached(exp))
+	if (exp->buf->vaddr)
 		return;
 
 	mutex_lock(&exp->lock);

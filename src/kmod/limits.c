@@ -25,6 +25,7 @@
 #include <linux/uidgid.h>
 
 #include "cma_mem.h"
+#include "pool.h"
 
 /* Limits, 0 for none. Written under cmamem.lock, read under it. */
 static unsigned long long max_total_bytes;
@@ -59,6 +60,9 @@ static DEFINE_HASHTABLE(cmamem_uid_uses, 6);
 /* Counters for the debugfs stats file. Under cmamem.lock. */
 static struct {
 	u64 allocs;
+	u64 allocs_pool;
+	u64 allocs_cma;
+	u64 pool_fallbacks;
 	u64 frees;
 	u64 failed[CMAMEM_FAIL_NR];
 	u64 peak_bytes;
@@ -157,8 +161,10 @@ void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed)
  * cmamem_charged - count a buffer whose allocation succeeded
  * @bytes:	its size
  * @ns:		how long getting its memory took
+ * @pooled:	its memory came from the pool, not CMA
+ * @fell_back:	the pool had no room, so it came from CMA
  */
-void cmamem_charged(u64 bytes, u64 ns)
+void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
 {
 	u64 us = div_u64(ns, NSEC_PER_USEC);
 	unsigned int bucket;
@@ -169,6 +175,11 @@ void cmamem_charged(u64 bytes, u64 ns)
 
 	mutex_lock(&cmamem.lock);
 	cmamem_stats.allocs++;
+	if (pooled)
+		cmamem_stats.allocs_pool++;
+	else
+		cmamem_stats.allocs_cma++;
+	cmamem_stats.pool_fallbacks += fell_back;
 	/* Here, not at charge time: an allocation that fails is no peak. */
 	cmamem_stats.peak_bytes = max(cmamem_stats.peak_bytes,
 				      cmamem.used_bytes);
@@ -221,6 +232,9 @@ void cmamem_stats_show(struct seq_file *m)
 
 	mutex_lock(&cmamem.lock);
 	seq_printf(m, "allocs %llu\n", cmamem_stats.allocs);
+	seq_printf(m, "allocs_pool %llu\n", cmamem_stats.allocs_pool);
+	seq_printf(m, "allocs_cma %llu\n", cmamem_stats.allocs_cma);
+	seq_printf(m, "pool_fallbacks %llu\n", cmamem_stats.pool_fallbacks);
 	seq_printf(m, "frees %llu\n", cmamem_stats.frees);
 	for (i = 0; i < CMAMEM_FAIL_NR; i++)
 		seq_printf(m, "failed_%s %llu\n", fail_names[i],
@@ -236,6 +250,7 @@ void cmamem_stats_show(struct seq_file *m)
 	seq_printf(m, "latency_us_ge_%lu %llu\n", 1UL << (i - 1),
 		   cmamem_stats.latency[i]);
 	mutex_unlock(&cmamem.lock);
+	cmamem_pool_stats_show(m);
 }
 
 /* Release what cmamem_charge() may have left: nothing, once all is freed. */
@@ -374,5 +389,6 @@ static const struct attribute_group cmamem_group = {
 
 const struct attribute_group *cmamem_groups[] = {
 	&cmamem_group,
+	&cmamem_pool_group,
 	NULL,
 };

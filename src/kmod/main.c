@@ -17,10 +17,35 @@
 
 #include "buffer.h"
 #include "cma_mem.h"
+#include "pool.h"
 
 static ushort mode = 0660;
 module_param(mode, ushort, 0444);
 MODULE_PARM_DESC(mode, "Permissions of /dev/cma_mem (default 0660)");
+
+/* A byte count in memparse() syntax, so that pool_size=64M reads as one. */
+static int cmamem_param_set_bytes(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned long long v;
+	char *end;
+
+	v = memparse(val, &end);
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+	*(unsigned long long *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops cmamem_param_bytes = {
+	.set = cmamem_param_set_bytes,
+	.get = param_get_ullong,
+};
+
+static unsigned long long pool_size;
+module_param_cb(pool_size, &cmamem_param_bytes, &pool_size, 0444);
+MODULE_PARM_DESC(pool_size,
+		 "Bytes of CMA to reserve for the pool at load, as 64M (default 0); /sys/class/misc/cma_mem/pool_bytes resizes it");
 
 struct cmamem_dev cmamem;
 
@@ -99,6 +124,8 @@ static int __init cmamem_init(void)
 	/* Pairs with the acquire in cmamem_open(). */
 	smp_store_release(&cmamem.ready, true);
 
+	cmamem_pool_init(min_t(u64, pool_size, SIZE_MAX));
+
 	cmamem_debugfs_init();
 	return 0;
 
@@ -116,6 +143,7 @@ static void __exit cmamem_exit(void)
 	 * reference to this module, which is going away.
 	 */
 	cmamem_buf_release_all();
+	cmamem_pool_exit();
 	misc_deregister(&cmamem.misc);
 	mtree_destroy(&cmamem.offsets);
 	xa_destroy(&cmamem.bufs);

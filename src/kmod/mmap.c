@@ -77,7 +77,8 @@ static const struct vm_operations_struct cmamem_vm_ops_from0 = {
 	.fault = cmamem_vm_fault,
 };
 
-static pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot)
+/* The user (and dma-buf kernel) mapping of @buf's cache mode. */
+pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot)
 {
 	switch (cmamem_buf_cache(buf)) {
 	case CMA_MEM_CACHE_WC:

@@ -134,11 +134,11 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	run_cmamem 0 free "$b"
 
 	read_table
-	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports state" ]] ||
+	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state" ]] ||
 		fail "header: ${ROW[id]}"
-	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
+	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live$ ]] ||
 		fail "row of $a: '${ROW[$a]}'"
-	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ live$ ]] ||
+	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live$ ]] ||
 		fail "row of $c: '${ROW[$c]}'"
 	[ -z "${ROW[$b]:-}" ] || fail "freed $b is still in the table: ${ROW[$b]}"
 	# The DMA address is the one INFO gives root.
@@ -168,7 +168,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	run target_run "$CMAMEM_BIN" export "$c" -- sh -c \
 		"'$CMAMEM_BIN' free $c && grep '^$c ' $CMAMEM_DEBUGFS/buffers"
 	assert_success
-	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ freed-exported$ ]] ||
+	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ cma\ freed-exported$ ]] ||
 		fail "row of exported, freed $c: '$output'"
 	run_cmamem 0 free "$a"
 	read_stats
@@ -355,17 +355,18 @@ fault_test() {
 	assert_line --regexp "^$a mg-all 65536 wc 0x[0-9a-f]+ 0 "
 	assert_line --regexp "^$b - 8192 wc 0x[0-9a-f]+ $UID_A "
 	run_cmamem 0 --json list --all
-	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"state\":\"live\"\}"
+	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"source\":\"cma\",\"state\":\"live\"\}"
 	[[ $output == \[*\] ]] || fail "not an array: $output"
 	run as_user $UID_A "$CMAMEM_BIN" list --all
 	[ "$status" -eq 4 ] || fail "non-root list --all: exit $status, $output"
 	assert_output --partial "root only"
 	run_cmamem 0 stats
 	assert_line --regexp '^allocations: [1-9][0-9]*$'
+	assert_line --regexp '^  from the pool: [0-9]+, from CMA: [1-9][0-9]* \([0-9]+ because the pool was full\)$'
 	assert_line --regexp '^in use: [0-9]+ buffers, '
 	assert_line --regexp '^allocation latency: worst [0-9]+ us$'
 	run_cmamem 0 --json stats
-	assert_output --regexp '^\{"allocs":[0-9]+,"frees":[0-9]+,"failed_nomem":[0-9]+,"failed_over_limit":[0-9]+,"failed_bad_arg":[0-9]+,"failed_other":[0-9]+,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+,"largest_bytes":[0-9]+,"latency_max_us":[0-9]+,"latency_us_lt_1":[0-9]+,.*"latency_us_ge_4194304":[0-9]+\}$'
+	assert_output --regexp '^\{"allocs":[0-9]+,"allocs_pool":[0-9]+,"allocs_cma":[0-9]+,"pool_fallbacks":[0-9]+,"frees":[0-9]+,"failed_nomem":[0-9]+,"failed_over_limit":[0-9]+,"failed_bad_arg":[0-9]+,"failed_other":[0-9]+,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+,"largest_bytes":[0-9]+,"latency_max_us":[0-9]+,"latency_us_lt_1":[0-9]+,.*"latency_us_ge_4194304":[0-9]+,"pool_chunks":[0-9]+,"pool_zeroed_background_bytes":[0-9]+,"pool_zeroed_inline_bytes":[0-9]+\}$'
 	run as_user $UID_A "$CMAMEM_BIN" stats
 	[ "$status" -eq 4 ] || fail "non-root stats: exit $status, $output"
 }

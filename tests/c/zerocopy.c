@@ -12,6 +12,7 @@
  *                                  then READ_FIXED/WRITE_FIXED
  *   zerocopy vmsplice NAME         vmsplice() the mapping into a pipe
  *   zerocopy pipe-pin SIZE         free a buffer whose pages a pipe holds
+ *   zerocopy pool-pin SIZE         the same for a buffer from the pool
  *   zerocopy uring-pin SIZE FILE   free a buffer registered with io_uring
  *   zerocopy userptr NAME          V4L2_MEMORY_USERPTR capture (vivid)
  *   zerocopy faults SIZE           page faults of a first touch: cmamem
@@ -351,19 +352,40 @@ static void t_vmsplice(int argc, char **argv)
  * the pipe still reads the buffer's bytes; once the pipe is drained and
  * closed, the memory goes back.
  */
-static void t_pipe_pin(int argc, char **argv)
+/* The pool's pool_used_bytes, in kB. */
+static long pool_used_kb(void)
 {
-	size_t len = strtoull(argv[0], NULL, 0), got = 0;
+	FILE *f = fopen("/sys/class/misc/cma_mem/pool_used_bytes", "r");
+	unsigned long long v;
+
+	if (!f || fscanf(f, "%llu", &v) != 1)
+		DIE("cannot read pool_used_bytes");
+	fclose(f);
+	return (long)(v >> 10);
+}
+
+/*
+ * What a pinned buffer holds: CmaFree kB for a CMA buffer, which goes
+ * down while it lives, and pool_used_bytes kB for a pooled one, which goes
+ * up, so count it negated.
+ */
+static long held_base(bool pooled)
+{
+	return pooled ? -pool_used_kb() : t_cma_free_settled_kb();
+}
+
+static void pipe_pin(size_t len, bool pooled)
+{
+	size_t got = 0;
 	long base, now, kb = (long)(len >> 10);
 	struct cma_mem_alloc a;
 	unsigned char *p, *back;
 	int fd, pfd[2];
 	char state[64];
 
-	(void)argc;
-	base = t_cma_free_settled_kb();
+	base = held_base(pooled);
 	fd = t_open();
-	ALLOC(fd, len, CMA_MEM_FROM_CMA, NULL, &a);
+	ALLOC(fd, len, pooled ? CMA_MEM_FROM_POOL : CMA_MEM_FROM_CMA, NULL, &a);
 	MAP(fd, len, a.mmap_offset, &p);
 	t_pattern(p, len, 0x919e);
 	if (pipe(pfd))
@@ -386,10 +408,10 @@ static void t_pipe_pin(int argc, char **argv)
 	EXPECT_TRUE(!strcmp(state, "freed-pinned"),
 		    "buffer %u freed while a pipe holds its pages: state \"%s\", expected \"freed-pinned\"",
 		    a.id, state);
-	now = t_cma_free_settled_kb();
-	EXPECT_TRUE(base - now >= kb - 512,
-		    "CmaFree %ld kB while the pipe holds the freed buffer, %ld kB before it was allocated: the %ld kB went back to CMA",
-		    now, base, kb);
+	now = held_base(pooled);
+	EXPECT_TRUE(base - now >= kb - (pooled ? 0 : 512),
+		    "%s %ld kB while the pipe holds the freed buffer, %ld kB before it was allocated: the %ld kB went back",
+		    pooled ? "-pool_used" : "CmaFree", now, base, kb);
 
 	back = malloc(len);
 	if (!back)
@@ -410,12 +432,24 @@ static void t_pipe_pin(int argc, char **argv)
 
 	EXPECT_TRUE(wait_unlisted(a.id, 10),
 		    "buffer %u still listed 10 s after the pipe let go", a.id);
-	now = t_cma_free_settled_kb();
-	EXPECT_TRUE(labs(base - now) <= 512,
-		    "CmaFree %ld kB after the pipe let go, %ld kB before", now,
-		    base);
-	printf("pipe-pin: %zu bytes freed-pinned while in a pipe, back to CMA after\n",
-	       len);
+	now = held_base(pooled);
+	EXPECT_TRUE(labs(base - now) <= (pooled ? 0 : 512),
+		    "%s %ld kB after the pipe let go, %ld kB before",
+		    pooled ? "-pool_used" : "CmaFree", now, base);
+	printf("%s: %zu bytes freed-pinned while in a pipe, back to %s after\n",
+	       pooled ? "pool-pin" : "pipe-pin", len, pooled ? "the pool" : "CMA");
+}
+
+static void t_pipe_pin(int argc, char **argv)
+{
+	(void)argc;
+	pipe_pin(strtoull(argv[0], NULL, 0), false);
+}
+
+static void t_pool_pin(int argc, char **argv)
+{
+	(void)argc;
+	pipe_pin(strtoull(argv[0], NULL, 0), true);
 }
 
 static char *pin_file;
@@ -713,6 +747,7 @@ static const struct t_subtest tests[] = {
 	{ "uring-fixed", t_uring_fixed, 3, "NAME IN OUT" },
 	{ "vmsplice", t_vmsplice, 1, "NAME" },
 	{ "pipe-pin", t_pipe_pin, 1, "SIZE" },
+	{ "pool-pin", t_pool_pin, 1, "SIZE" },
 	{ "uring-pin", t_uring_pin, 2, "SIZE FILE" },
 	{ "userptr", t_userptr, 1, "NAME" },
 	{ "faults", t_faults, 1, "SIZE" },

@@ -40,7 +40,7 @@ complete_line() {
 
 @test "actions, and global options before the action" {
 	complete_line ""
-	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free info limits list stats sync verify)"
+	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free info limits list pool stats sync verify)"
 	complete_line c
 	assert_equal "$output" "$(printf '%s\n' checksum cmp copy)"
 	complete_line --j
@@ -51,7 +51,7 @@ complete_line() {
 
 @test "each action's options match its --help" {
 	local a o
-	for a in alloc fill dump sync checksum cmp copy list limits; do
+	for a in alloc fill dump sync checksum cmp copy list limits pool; do
 		complete_line "$a" 1 --
 		for o in $output; do
 			"$CMAMEM" "$a" --help | grep -q -- "$o" || fail "$a: $o is not in its help"

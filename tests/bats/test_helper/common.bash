@@ -90,14 +90,15 @@ buffer_count() {
 # CmaFree, in kB, read in a settled state. Freed CMA pages can sit on the
 # per-cpu page lists, uncounted, until something drains them, which made
 # back-to-back readings differ by a few hundred kB. A CMA allocation drains
-# every list (alloc_contig_range()), so make one of two pages, free it (two
-# pages go back onto a list, the same two every time), then read.
+# every list (alloc_contig_range()), so make one of two pages (from CMA, not
+# from a pool), free it (two pages go back onto a list, the same two every
+# time), then read.
 # Freed CMA pages also go on the movable lists, so page cache fills them:
 # after the storm suite CmaFree was 644 kB low with every buffer freed, and
 # back within 24 kB once the page cache was dropped. Drop it first.
 cma_free_kb() {
 	target_sh "echo 1 >/proc/sys/vm/drop_caches &&
-		id=\$('$CMAMEM_BIN' alloc 8K) && '$CMAMEM_BIN' free \"\$id\" &&
+		id=\$('$CMAMEM_BIN' alloc 8K --from cma) && '$CMAMEM_BIN' free \"\$id\" &&
 		awk '/^CmaFree:/ { print \$2 }' /proc/meminfo"
 }
 

@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma_mem's pool: physically contiguous chunks taken from CMA ahead of time
+ * (pool_size= at load, pool_bytes in sysfs at run time), from which buffers
+ * are carved with genalloc. A CMA allocation isolates every page of its
+ * range and migrates what is there, which takes tens of milliseconds idle
+ * and can stall or fail with EBUSY on a busy system; a pooled one is a
+ * bitmap search.
+ *
+ * Chunks: each has its own gen_pool (best fit, page granularity), so that a
+ * chunk nobody uses can be destroyed and its memory given back to CMA;
+ * genalloc cannot remove a chunk from a pool. The genalloc addresses are the
+ * chunks' DMA addresses, so that an alignment genalloc keeps is one the
+ * device sees.
+ *
+ * Zeroing: the free space genalloc knows about is always zero, written back
+ * to memory. A freed extent is dirty: it stays allocated in its gen_pool and
+ * waits on @dirty until a work item zeroes it and only then frees it to
+ * genalloc. So an allocation is handed clean space first, and never dirty
+ * space: when no clean space fits, it zeroes the waiting extents itself,
+ * waits for the one the work item may be zeroing, and tries again, by which
+ * time freed neighbours have merged.
+ *
+ * Cache modes: chunks come from dma_alloc_pages() (cacheable kernel
+ * mapping, page-backed, so buffers map with vm_insert_pages() and export as
+ * dma-bufs like CMA ones), and the same chunk serves every mode. Zeroes are
+ * written through the kernel's cacheable mapping and then synced for the
+ * device, which writes them back to memory: a WC or UNCACHED user mapping,
+ * which reads memory and not the cache, sees them too.
+ *
+ * Pages: an extent goes back to genalloc only when its buffer is destroyed,
+ * which buffer.c delays until no get_user_pages() user holds its pages.
+ *
+ * Locking: @lock guards the chunk list, @dirty, the counters and genalloc
+ * (held over gen_pool_alloc(), which is quick); it is never held while
+ * zeroing or while allocating from CMA, and never together with
+ * cmamem.lock. @resize_lock serializes resizes, and whatever else zeroes
+ * outside an allocation (shrinking, pool_largest_free), against unloading.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/genalloc.h>
+#include <linux/highmem.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+
+#include "buffer.h"
+#include "cma_mem.h"
+#include "pool.h"
+
+/* Growing tries one chunk of the whole size, then halves down to this. */
+#define CMAMEM_POOL_MIN_CHUNK	SZ_1M
+
+/**
+ * struct cmamem_pool_chunk - one contiguous allocation from CMA
+ * @node:	in cmamem_pool.chunks
+ * @gp:		its allocator; addresses are DMA addresses
+ * @page:	its first page
+ * @dma_addr:	its DMA address
+ * @size:	bytes
+ * @abandoned:	an extent was left to holders of its pages at unload: the
+ *		chunk cannot go back to CMA
+ */
+struct cmamem_pool_chunk {
+	struct list_head node;
+	struct gen_pool *gp;
+	struct page *page;
+	dma_addr_t dma_addr;
+	size_t size;
+	bool abandoned;
+};
+
+/**
+ * struct cmamem_pool_extent - a pooled buffer's memory
+ * @node:	in cmamem_pool.dirty once freed, until zeroed
+ * @chunk:	where it lies
+ * @addr:	its DMA address, which is its genalloc address
+ * @size:	bytes
+ */
+struct cmamem_pool_extent {
+	struct list_head node;
+	struct cmamem_pool_chunk *chunk;
+	unsigned long addr;
+	size_t size;
+};
+
+static void cmamem_pool_zero_work(struct work_struct *work);
+
+static struct {
+	struct mutex lock; /* see the top of this file */
+	struct mutex resize_lock; /* serializes resizes */
+	struct list_head chunks;
+	struct list_head dirty;
+	struct work_struct zero_work;
+	bool closed;		/* unloading: no more resizes */
+	size_t bytes;		/* in chunks */
+	size_t used_bytes;	/* in live buffers */
+	size_t dirty_bytes;	/* freed, not yet zeroed */
+	u64 zeroed_background;	/* bytes the work item zeroed */
+	u64 zeroed_inline;	/* bytes an allocation had to zero itself */
+} cmamem_pool = {
+	.lock = __MUTEX_INITIALIZER(cmamem_pool.lock),
+	.resize_lock = __MUTEX_INITIALIZER(cmamem_pool.resize_lock),
+	.chunks = LIST_HEAD_INIT(cmamem_pool.chunks),
+	.dirty = LIST_HEAD_INIT(cmamem_pool.dirty),
+	/* Initialized here: sysfs can resize before cmamem_pool_init(). */
+	.zero_work = __WORK_INITIALIZER(cmamem_pool.zero_work,
+					cmamem_pool_zero_work),
+};
+
+/* Zero @size bytes at @page and write them back to memory. */
+static void cmamem_pool_clear(struct page *page, dma_addr_t dma_addr,
+			      size_t size)
+{
+	unsigned long i;
+
+	for (i = 0; i < size >> PAGE_SHIFT; i++) {
+		clear_highpage(nth_page(page, i));
+		if (!(i % 1024))
+			cond_resched();
+	}
+	dma_sync_single_for_device(cmamem_device(), dma_addr, size,
+				   DMA_BIDIRECTIONAL);
+}
+
+static void cmamem_pool_chunk_free(struct cmamem_pool_chunk *chunk)
+{
+	gen_pool_destroy(chunk->gp);
+	if (chunk->abandoned)
+		pr_warn("leaving a %zu-byte pool chunk at %pad to its holders\n",
+			chunk->size, &chunk->dma_addr);
+	else
+		dma_free_pages(cmamem_device(), chunk->size, chunk->page,
+			       chunk->dma_addr, DMA_BIDIRECTIONAL);
+	kfree(chunk);
+}
+
+/* A new zeroed chunk of @size bytes from CMA, or NULL. */
+static struct cmamem_pool_chunk *cmamem_pool_chunk_new(size_t size)
+{
+	struct device *dev = cmamem_device();
+	struct cmamem_pool_chunk *chunk;
+	unsigned long i;
+
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return NULL;
+	chunk->size = size;
+	chunk->page = dma_alloc_pages(dev, size, &chunk->dma_addr,
+				      DMA_BIDIRECTIONAL,
+				      GFP_KERNEL | __GFP_NOWARN);
+	if (!chunk->page)
+		goto err_free;
+	/* See cmamem_dma_alloc(): dma-debug before 6.4 wants it checked. */
+	if (dma_mapping_error(dev, chunk->dma_addr))
+		goto err_free_pages;
+	/*
+	 * genalloc's addresses are unsigned long, and 0 is its failure: the
+	 * chunk must fit in one without wrapping.
+	 */
+	if (!chunk->dma_addr || chunk->dma_addr != (unsigned long)chunk->dma_addr ||
+	    chunk->dma_addr + size - 1 < chunk->dma_addr ||
+	    chunk->dma_addr + size - 1 > ULONG_MAX)
+		goto err_free_pages;
+	/* As for buffers: pages mapped one by one need a reference each. */
+	for (i = 0; i < size >> PAGE_SHIFT; i++)
+		if (page_count(nth_page(chunk->page, i)) != 1)
+			goto err_free_pages;
+
+	chunk->gp = gen_pool_create(PAGE_SHIFT, -1);
+	if (!chunk->gp)
+		goto err_free_pages;
+	gen_pool_set_algo(chunk->gp, gen_pool_best_fit, NULL);
+	if (gen_pool_add(chunk->gp, chunk->dma_addr, size, -1))
+		goto err_destroy;
+	/* dma_alloc_pages() does not promise zeroes. */
+	cmamem_pool_clear(chunk->page, chunk->dma_addr, size);
+	return chunk;
+
+err_destroy:
+	gen_pool_destroy(chunk->gp);
+err_free_pages:
+	dma_free_pages(dev, size, chunk->page, chunk->dma_addr,
+		       DMA_BIDIRECTIONAL);
+err_free:
+	kfree(chunk);
+	return NULL;
+}
+
+/* Zero one waiting extent and free it to genalloc; false if none waits. */
+static bool cmamem_pool_zero_one(bool inline_zero)
+{
+	struct cmamem_pool_extent *ext;
+	dma_addr_t off;
+
+	mutex_lock(&cmamem_pool.lock);
+	ext = list_first_entry_or_null(&cmamem_pool.dirty,
+				       struct cmamem_pool_extent, node);
+	if (ext)
+		list_del(&ext->node);
+	mutex_unlock(&cmamem_pool.lock);
+	if (!ext)
+		return false;
+
+	off = ext->addr - ext->chunk->dma_addr;
+	cmamem_pool_clear(nth_page(ext->chunk->page, off >> PAGE_SHIFT),
+			  ext->addr, ext->size);
+
+	mutex_lock(&cmamem_pool.lock);
+	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
+	cmamem_pool.dirty_bytes -= ext->size;
+	if (inline_zero)
+		cmamem_pool.zeroed_inline += ext->size;
+	else
+		cmamem_pool.zeroed_background += ext->size;
+	mutex_unlock(&cmamem_pool.lock);
+	kfree(ext);
+	return true;
+}
+
+/*
+ * debugfs pool_zero_paused: while set, the work item leaves freed extents
+ * dirty, so that tests can prove allocations never see them.
+ */
+bool cmamem_pool_zero_paused;
+
+static void cmamem_pool_zero_work(struct work_struct *work)
+{
+	while (!READ_ONCE(cmamem_pool_zero_paused) &&
+	       cmamem_pool_zero_one(false))
+		cond_resched();
+}
+
+/* Make every freed extent clean now, the work item's in flight included. */
+static void cmamem_pool_zero_all(void)
+{
+	while (cmamem_pool_zero_one(true))
+		;
+	flush_work(&cmamem_pool.zero_work);
+}
+
+/* Carve @ext out of clean space, under the lock; false if nothing fits. */
+static bool cmamem_pool_take(struct cmamem_pool_extent *ext, u64 align)
+{
+	struct genpool_data_align data = { .align = align };
+	struct cmamem_pool_chunk *chunk;
+	unsigned long addr;
+
+	lockdep_assert_held(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node) {
+		if (align > PAGE_SIZE)
+			addr = gen_pool_alloc_algo(chunk->gp, ext->size,
+						   gen_pool_first_fit_align,
+						   &data);
+		else
+			addr = gen_pool_alloc(chunk->gp, ext->size);
+		if (addr) {
+			ext->chunk = chunk;
+			ext->addr = addr;
+			cmamem_pool.used_bytes += ext->size;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * cmamem_pool_alloc - give @buf zeroed memory from the pool
+ * @buf:	its size and cache mode set
+ * @align:	0 or a power of two, at most what CMA guarantees
+ *
+ * Sets @buf's page, DMA address, sgt and extent.
+ *
+ * Return: 0, or -ENOMEM if the pool has no room.
+ */
+int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align)
+{
+	struct cmamem_pool_extent *ext;
+	bool found, dirty;
+	dma_addr_t off;
+	int ret;
+
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL);
+	if (!ext)
+		return -ENOMEM;
+	ext->size = buf->size;
+
+	mutex_lock(&cmamem_pool.lock);
+	found = cmamem_pool_take(ext, align);
+	dirty = cmamem_pool.dirty_bytes;
+	mutex_unlock(&cmamem_pool.lock);
+	if (!found && dirty) {
+		/* The background zeroing is behind: catch up, then retry. */
+		cmamem_pool_zero_all();
+		mutex_lock(&cmamem_pool.lock);
+		found = cmamem_pool_take(ext, align);
+		mutex_unlock(&cmamem_pool.lock);
+	}
+	if (!found) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
+	if (ret)
+		goto err_give_back;
+	off = ext->addr - ext->chunk->dma_addr;
+	buf->page = nth_page(ext->chunk->page, off >> PAGE_SHIFT);
+	buf->dma_addr = ext->addr;
+	sg_set_page(buf->sgt.sgl, buf->page, buf->size, 0);
+	buf->extent = ext;
+	return 0;
+
+err_give_back:
+	/* Never handed out: still clean. */
+	mutex_lock(&cmamem_pool.lock);
+	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
+	cmamem_pool.used_bytes -= ext->size;
+	mutex_unlock(&cmamem_pool.lock);
+err_free:
+	kfree(ext);
+	return ret;
+}
+
+/**
+ * cmamem_pool_free - give a pooled buffer's memory back, to be zeroed
+ * @buf:	the buffer, whose pages nobody else holds any more
+ */
+void cmamem_pool_free(struct cmamem_buf *buf)
+{
+	struct cmamem_pool_extent *ext = buf->extent;
+
+	sg_free_table(&buf->sgt);
+	buf->extent = NULL;
+	mutex_lock(&cmamem_pool.lock);
+	list_add_tail(&ext->node, &cmamem_pool.dirty);
+	cmamem_pool.used_bytes -= ext->size;
+	cmamem_pool.dirty_bytes += ext->size;
+	mutex_unlock(&cmamem_pool.lock);
+	queue_work(system_unbound_wq, &cmamem_pool.zero_work);
+}
+
+/**
+ * cmamem_pool_abandon - at unload, leave a pooled buffer's memory to the
+ * holders of its pages: its chunk will not go back to CMA
+ * @buf:	the buffer
+ */
+void cmamem_pool_abandon(struct cmamem_buf *buf)
+{
+	struct cmamem_pool_extent *ext = buf->extent;
+
+	sg_free_table(&buf->sgt);
+	buf->extent = NULL;
+	mutex_lock(&cmamem_pool.lock);
+	/* Free in genalloc only, so that gen_pool_destroy() finds it empty. */
+	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
+	ext->chunk->abandoned = true;
+	cmamem_pool.used_bytes -= ext->size;
+	mutex_unlock(&cmamem_pool.lock);
+	kfree(ext);
+}
+
+/* Whether the pool has no memory at all: then ALLOC's default is CMA. */
+bool cmamem_pool_empty(void)
+{
+	return !READ_ONCE(cmamem_pool.bytes);
+}
+
+/* --- resizing --- */
+
+/* Add @want bytes in chunks as large as CMA will give. */
+static int cmamem_pool_grow(size_t want)
+{
+	struct cmamem_pool_chunk *chunk;
+	size_t try = want;
+
+	while (want) {
+		try = min(try, want);
+		chunk = cmamem_pool_chunk_new(try);
+		if (!chunk) {
+			if (try <= CMAMEM_POOL_MIN_CHUNK)
+				return -ENOMEM;
+			try = max_t(size_t, PAGE_ALIGN(try / 2),
+				    CMAMEM_POOL_MIN_CHUNK);
+			continue;
+		}
+		mutex_lock(&cmamem_pool.lock);
+		list_add_tail(&chunk->node, &cmamem_pool.chunks);
+		WRITE_ONCE(cmamem_pool.bytes, cmamem_pool.bytes + try);
+		mutex_unlock(&cmamem_pool.lock);
+		want -= try;
+	}
+	return 0;
+}
+
+static bool cmamem_pool_chunk_unused(struct cmamem_pool_chunk *chunk)
+{
+	return gen_pool_avail(chunk->gp) == chunk->size;
+}
+
+/*
+ * Free wholly unused chunks until the pool is at most @target bytes. A chunk
+ * larger than the excess is freed, and the difference regrown, only when no
+ * smaller one will do.
+ */
+static int cmamem_pool_shrink(size_t target)
+{
+	struct cmamem_pool_chunk *chunk, *pick, *tmp;
+	size_t regrow = 0;
+	LIST_HEAD(gone);
+
+	/* Dirty extents hold their chunks: make them clean first. */
+	cmamem_pool_zero_all();
+
+	mutex_lock(&cmamem_pool.lock);
+	while (cmamem_pool.bytes > target) {
+		size_t excess = cmamem_pool.bytes - target;
+
+		pick = NULL;
+		/* The largest unused chunk that fits in the excess... */
+		list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+			if (cmamem_pool_chunk_unused(chunk) &&
+			    chunk->size <= excess &&
+			    (!pick || chunk->size > pick->size))
+				pick = chunk;
+		/* ...else the smallest unused one, partly regrown. */
+		if (!pick) {
+			list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+				if (cmamem_pool_chunk_unused(chunk) &&
+				    (!pick || chunk->size < pick->size))
+					pick = chunk;
+			if (pick)
+				regrow = pick->size - excess;
+		}
+		if (!pick)
+			break;
+		list_move(&pick->node, &gone);
+		WRITE_ONCE(cmamem_pool.bytes, cmamem_pool.bytes - pick->size);
+		if (regrow)
+			break;
+	}
+	mutex_unlock(&cmamem_pool.lock);
+
+	list_for_each_entry_safe(chunk, tmp, &gone, node)
+		cmamem_pool_chunk_free(chunk);
+	if (regrow)
+		return cmamem_pool_grow(regrow);
+	return READ_ONCE(cmamem_pool.bytes) > target ? -EBUSY : 0;
+}
+
+/*
+ * Make the pool @bytes: -ENOMEM if CMA could not give all of a growth (what
+ * it gave stays), -EBUSY if chunks in use kept a shrink short.
+ */
+static int cmamem_pool_resize(size_t bytes)
+{
+	int ret = 0;
+
+	bytes = PAGE_ALIGN(bytes);
+	mutex_lock(&cmamem_pool.resize_lock);
+	if (cmamem_pool.closed)
+		ret = -ENODEV;
+	else if (bytes > cmamem_pool.bytes)
+		ret = cmamem_pool_grow(bytes - cmamem_pool.bytes);
+	else if (bytes < cmamem_pool.bytes)
+		ret = cmamem_pool_shrink(bytes);
+	mutex_unlock(&cmamem_pool.resize_lock);
+	return ret;
+}
+
+/**
+ * cmamem_pool_init - reserve the pool at load time
+ * @bytes:	the pool_size parameter
+ *
+ * Return: 0. A pool smaller than asked is a warning, not a failed load:
+ * buffers still come from CMA.
+ */
+int cmamem_pool_init(size_t bytes)
+{
+	if (bytes > (size_t)totalram_pages() << PAGE_SHIFT) {
+		pr_warn("pool_size=%zu is more than all memory: no pool\n",
+			bytes);
+		return 0;
+	}
+	if (bytes && cmamem_pool_resize(bytes))
+		pr_warn("pool: got %zu of the %zu bytes of pool_size from CMA\n",
+			cmamem_pool.bytes, (size_t)PAGE_ALIGN(bytes));
+	return 0;
+}
+
+/* At unload, after every buffer is gone: give every chunk back. */
+void cmamem_pool_exit(void)
+{
+	struct cmamem_pool_extent *ext, *etmp;
+	struct cmamem_pool_chunk *chunk, *ctmp;
+
+	/* sysfs outlives this until misc_deregister(): no resize from now. */
+	mutex_lock(&cmamem_pool.resize_lock);
+	cmamem_pool.closed = true;
+	mutex_unlock(&cmamem_pool.resize_lock);
+	cancel_work_sync(&cmamem_pool.zero_work);
+	/* No need to zero what goes back to CMA. */
+	list_for_each_entry_safe(ext, etmp, &cmamem_pool.dirty, node) {
+		gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
+		list_del(&ext->node);
+		kfree(ext);
+	}
+	list_for_each_entry_safe(chunk, ctmp, &cmamem_pool.chunks, node) {
+		list_del(&chunk->node);
+		cmamem_pool_chunk_free(chunk);
+	}
+	cmamem_pool.bytes = 0;
+	cmamem_pool.dirty_bytes = 0;
+}
+
+/* --- what it holds --- */
+
+/* The longest run of free pages in a chunk, in bytes. */
+static void cmamem_pool_largest_run(struct gen_pool *gp,
+				    struct gen_pool_chunk *gc, void *data)
+{
+	unsigned long nbits = (gc->end_addr - gc->start_addr + 1) >>
+			      gp->min_alloc_order;
+	unsigned long start, end;
+	size_t *largest = data;
+
+	for (start = find_first_zero_bit(gc->bits, nbits); start < nbits;
+	     start = find_next_zero_bit(gc->bits, nbits, end)) {
+		end = find_next_bit(gc->bits, nbits, start);
+		*largest = max_t(size_t, *largest,
+				 (end - start) << gp->min_alloc_order);
+	}
+}
+
+/*
+ * The largest buffer an allocation could get now. Freed extents join their
+ * neighbours once clean, which an allocation that needs them would wait
+ * for: so wait here too, and the answer is the one ALLOC would see.
+ */
+static size_t cmamem_pool_largest_free(void)
+{
+	struct cmamem_pool_chunk *chunk;
+	size_t largest = 0;
+
+	/* Under resize_lock, so that unloading never finds it zeroing. */
+	mutex_lock(&cmamem_pool.resize_lock);
+	if (!cmamem_pool.closed)
+		cmamem_pool_zero_all();
+	mutex_lock(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+		gen_pool_for_each_chunk(chunk->gp, cmamem_pool_largest_run,
+					&largest);
+	mutex_unlock(&cmamem_pool.lock);
+	mutex_unlock(&cmamem_pool.resize_lock);
+	return largest;
+}
+
+static size_t cmamem_pool_clean_bytes(void)
+{
+	struct cmamem_pool_chunk *chunk;
+	size_t clean = 0;
+
+	mutex_lock(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+		clean += gen_pool_avail(chunk->gp);
+	mutex_unlock(&cmamem_pool.lock);
+	return clean;
+}
+
+/* The pool's lines of the debugfs stats file. */
+void cmamem_pool_stats_show(struct seq_file *m)
+{
+	unsigned int chunks = 0;
+	struct cmamem_pool_chunk *chunk;
+
+	mutex_lock(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+		chunks++;
+	seq_printf(m, "pool_chunks %u\n", chunks);
+	seq_printf(m, "pool_zeroed_background_bytes %llu\n",
+		   cmamem_pool.zeroed_background);
+	seq_printf(m, "pool_zeroed_inline_bytes %llu\n",
+		   cmamem_pool.zeroed_inline);
+	mutex_unlock(&cmamem_pool.lock);
+}
+
+/* --- sysfs: /sys/class/misc/cma_mem/pool_* --- */
+
+static ssize_t pool_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *page)
+{
+	return sysfs_emit(page, "%zu\n", READ_ONCE(cmamem_pool.bytes));
+}
+
+/*
+ * A size in memparse() syntax (64M). Growing that CMA cannot satisfy in
+ * full fails with ENOMEM, shrinking that chunks in use keep short with
+ * EBUSY; either way pool_bytes then says what the pool is.
+ */
+static ssize_t pool_bytes_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *page, size_t count)
+{
+	unsigned long long v;
+	char *end;
+	int ret;
+
+	/* Pairs with the release in cmamem_init(), after the DMA mask. */
+	if (!smp_load_acquire(&cmamem.ready))
+		return -EAGAIN;
+	v = memparse(page, &end);
+	if (end == page || (*end && *end != '\n'))
+		return -EINVAL;
+	if (v > (u64)totalram_pages() << PAGE_SHIFT)
+		return -ENOMEM;
+	ret = cmamem_pool_resize(v);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(pool_bytes);
+
+static ssize_t pool_used_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *page)
+{
+	size_t v;
+
+	mutex_lock(&cmamem_pool.lock);
+	v = cmamem_pool.used_bytes;
+	mutex_unlock(&cmamem_pool.lock);
+	return sysfs_emit(page, "%zu\n", v);
+}
+static DEVICE_ATTR_RO(pool_used_bytes);
+
+/* Free includes freed extents still waiting to be zeroed. */
+static ssize_t pool_free_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *page)
+{
+	size_t v;
+
+	mutex_lock(&cmamem_pool.lock);
+	v = cmamem_pool.bytes - cmamem_pool.used_bytes;
+	mutex_unlock(&cmamem_pool.lock);
+	return sysfs_emit(page, "%zu\n", v);
+}
+static DEVICE_ATTR_RO(pool_free_bytes);
+
+static ssize_t pool_largest_free_show(struct device *dev,
+				      struct device_attribute *attr,
+				      char *page)
+{
+	return sysfs_emit(page, "%zu\n", cmamem_pool_largest_free());
+}
+static DEVICE_ATTR_RO(pool_largest_free);
+
+static ssize_t pool_clean_bytes_show(struct device *dev,
+				     struct device_attribute *attr, char *page)
+{
+	return sysfs_emit(page, "%zu\n", cmamem_pool_clean_bytes());
+}
+static DEVICE_ATTR_RO(pool_clean_bytes);
+
+static struct attribute *cmamem_pool_attrs[] = {
+	&dev_attr_pool_bytes.attr,
+	&dev_attr_pool_used_bytes.attr,
+	&dev_attr_pool_free_bytes.attr,
+	&dev_attr_pool_largest_free.attr,
+	&dev_attr_pool_clean_bytes.attr,
+	NULL,
+};
+
+const struct attribute_group cmamem_pool_group = {
+	.attrs = cmamem_pool_attrs,
+};
