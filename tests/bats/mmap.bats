@@ -52,6 +52,10 @@ teardown() { free_tracked; common_teardown; }
 	run_helper 0 map-lifecycle mremap-shrink-move
 }
 
+@test "MADV_DONTNEED zaps a mapping; the next touch faults the buffer's own pages back, reads and writes" {
+	run_helper 0 map-lifecycle zap-refault
+}
+
 @test "the CLI maps a buffer only for the command's duration: no mapping is left after fill" {
 	track_alloc 64K
 	local id=$output

@@ -10,6 +10,7 @@
  * the exit status.
  */
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "helper.h"
@@ -360,6 +361,62 @@ static void sub_mremap_grow(int argc, char **argv)
 	close(fd);
 }
 
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		DIE("getrusage: %s", strerror(errno));
+	return ru.ru_minflt;
+}
+
+/*
+ * madvise(MADV_DONTNEED) zaps a mapping's page table entries (allowed on a
+ * VM_MIXEDMAP mapping). The next touch faults, and the driver's fault
+ * handler must map the same page of the buffer again: the whole mapping and
+ * one that starts inside the buffer, for reads and for writes.
+ */
+static void sub_zap_refault(int argc, char **argv)
+{
+	struct cma_mem_alloc a;
+	size_t len = NPAGES * t_pg;
+	uint8_t *all, *mid;
+	long before, faults, bad, i;
+	int fd = t_open();
+
+	(void)argc, (void)argv;
+	new_buf(fd, NPAGES, 0, &a);
+	MAP(fd, len, a.mmap_offset, &all);
+	MAP(fd, 4 * t_pg, a.mmap_offset + 5 * t_pg, &mid);
+	t_pattern(all, len, 77);
+	if (madvise(all, len, MADV_DONTNEED) || madvise(mid, 4 * t_pg, MADV_DONTNEED))
+		DIE("madvise(MADV_DONTNEED): %s%s", strerror(errno),
+		    errno == ENOSYS ? " (the kernel needs CONFIG_ADVISE_SYSCALLS)" : "");
+	/* Every page faults once, and shows the buffer's bytes again. */
+	before = minor_faults();
+	bad = t_check_pattern(all, len, 77);
+	faults = minor_faults() - before;
+	if (bad >= 0)
+		FAIL("after MADV_DONTNEED, byte %ld of the whole mapping is wrong", bad);
+	if (faults < NPAGES)
+		FAIL("reading %d zapped pages took %ld faults: the zap did nothing", NPAGES, faults);
+	if (memcmp(mid, all + 5 * t_pg, 4 * t_pg))
+		FAIL("after MADV_DONTNEED, the mapping of pages 5-8 does not show pages 5-8");
+	/* A write after a zap lands in the buffer: the other mapping sees it. */
+	if (madvise(mid, 4 * t_pg, MADV_DONTNEED))
+		DIE("madvise(MADV_DONTNEED): %s", strerror(errno));
+	for (i = 0; i < 4; i++)
+		mid[i * t_pg + 1] = 0xc3;
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(all[(5 + i) * t_pg + 1], 0xc3);
+	EXPECT_EQ(t_mappings(fd, a.id), 2);
+	unmap(mid, 4 * t_pg);
+	unmap(all, len);
+	EXPECT_EQ(t_mappings(fd, a.id), 0);
+	REQUIRE_OK(t_free(fd, a.id));
+	close(fd);
+}
+
 /* Shrinking and moving with mremap work and keep the count right. */
 static void sub_mremap_shrink_move(int argc, char **argv)
 {
@@ -623,6 +680,7 @@ static const struct t_subtest tests[] = {
 	{ "mprotect-split", sub_mprotect_split, 0, "" },
 	{ "mremap-grow", sub_mremap_grow, 0, "" },
 	{ "mremap-shrink-move", sub_mremap_shrink_move, 0, "" },
+	{ "zap-refault", sub_zap_refault, 0, "" },
 	{ "free-while-mapped", sub_free_while_mapped, 0, "" },
 	{ "close-frees", sub_close_frees, 0, "" },
 	{ "close-while-mapped", sub_close_while_mapped, 0, "" },
