@@ -81,6 +81,10 @@ teardown() { free_tracked; common_teardown; }
 	run_helper 0 ioctl-abi efault
 }
 
+@test "an argument that cannot be written back: EFAULT and nothing done (ATTACH, EXPORT); FREE and SYNC work" {
+	run_helper 0 ioctl-abi readonly-arg
+}
+
 @test "a foreign uid gets EPERM for root's buffer (INFO, ATTACH, SYNC, FREE), EACCES for mmap, and no sight of it in LIST" {
 	track_alloc 64K --name rootbuf
 	local id=$output off
