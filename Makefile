@@ -66,7 +66,7 @@ check-ssh: lib cli tests-c
 
 # make check runs tests/bats/fuzz.bats bounded; this is its full size.
 FUZZ_ITERATIONS ?= 100000
-TRINITY_OPS ?= 10000
+TRINITY_OPS ?= 5000
 fuzz: lib cli tests-c
 	@for v in $(KVERS); do \
 		echo "== fuzz: guest $$v, $(FUZZ_ITERATIONS) iterations, trinity $(TRINITY_OPS) syscalls"; \

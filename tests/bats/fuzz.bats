@@ -6,7 +6,7 @@
 #     is a quarter of it
 #   CMAMEM_FUZZ_SEED (default 0xc7c7)
 #   CMAMEM_TRINITY_OPS (default 500): trinity's syscalls
-# `make fuzz` runs the full size (100000 and 10000) on both kernels.
+# `make fuzz` runs the full size (100000 and 5000) on both kernels.
 # The leak check after each test and the suite's teardown (counts, CmaFree,
 # kernel log) are what prove that nothing broke.
 # The device is 0666 for this suite, so that the other uids can open it.
