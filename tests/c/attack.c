@@ -3,8 +3,8 @@
  * attack: what an unprivileged user tries against other users' buffers and
  * against the machine (tests/bats/attack.bats runs it):
  *
- *   attack guess MY_IDS VICTIM_IDS NAMES  (as the attacker) every id from 1
- *       to past the largest victim id, every name given, every mmap page
+ *   attack guess MY_IDS VICTIM_IDS NAMES  (as the attacker) every id from
+ *       64 below the victims' to 64 past them, every name given, every mmap page
  *       offset up to 1 MiB past the attacker's own buffers (the victims
  *       must have been made before them, lower): nothing but the attacker's own
  *       buffers (MY_IDS, comma-separated) can be looked at, attached, freed,
@@ -58,7 +58,7 @@ static bool in_list(uint32_t id, const uint32_t *ids, int n)
 
 static void sub_guess(int argc, char **argv)
 {
-	uint32_t mine[64], victims[64], id, max = 0;
+	uint32_t mine[64], victims[64], id, max = 0, min = UINT32_MAX;
 	int nmine = parse_ids(argv[0], mine, 64);
 	int nvict = parse_ids(argv[1], victims, 64);
 	int fd = t_open(), want, i;
@@ -74,11 +74,16 @@ static void sub_guess(int argc, char **argv)
 	for (i = 0; i < nvict; i++) {
 		if (victims[i] > max)
 			max = victims[i];
+		if (victims[i] < min)
+			min = victims[i];
 		if (in_list(victims[i], mine, nmine))
 			DIE("victim %u is in my own list", victims[i]);
 	}
-	/* The ids: nothing but EPERM for a victim's, ENOENT for no buffer. */
-	for (id = 1; id <= max + 64; id++) {
+	/*
+	 * The ids around the victims' (ids are handed out in increasing order):
+	 * nothing but EPERM for a victim's, ENOENT for no buffer.
+	 */
+	for (id = min > 64 ? min - 64 : 1; id <= max + 64; id++) {
 		if (in_list(id, mine, nmine))
 			continue;
 		want = in_list(id, victims, nvict) ? -EPERM : -ENOENT;
