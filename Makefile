@@ -4,6 +4,8 @@
 #   make demo            a narrated session in a QEMU guest (installs what it needs)
 #   make check           every test: host-side suites, then each guest kernel
 #   make check-ssh       one suite driven over ssh into the guest
+#   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
+#                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
 #   make soak            the storm at full size in each guest kernel (issue 7)
 #   make vm-shell        an interactive shell in the guest, module loaded
@@ -27,7 +29,7 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla
 export CC CFLAGS WARNFLAGS BUILD
 
-.PHONY: all kmod lib cli tests-c check check-host check-ssh demo vm-shell lint \
+.PHONY: all kmod lib cli tests-c check check-host check-ssh fuzz demo vm-shell lint \
 	bench soak install uninstall clean deps kernels
 
 all: kmod lib cli
@@ -62,6 +64,16 @@ check-host: lib cli tests-c
 
 check-ssh: lib cli tests-c
 	tests/vm/check-ssh $(CMAMEM_SSH_SUITES)
+
+# make check runs tests/bats/fuzz.bats bounded; this is its full size.
+FUZZ_ITERATIONS ?= 100000
+TRINITY_OPS ?= 5000
+fuzz: lib cli tests-c
+	@for v in $(KVERS); do \
+		echo "== fuzz: guest $$v, $(FUZZ_ITERATIONS) iterations, trinity $(TRINITY_OPS) syscalls"; \
+		CMAMEM_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) CMAMEM_TRINITY_OPS=$(TRINITY_OPS) \
+			tests/vm/run --kver $$v -- bats --tap -T tests/bats/fuzz.bats || exit 1; \
+	done
 
 demo:
 	tests/deps

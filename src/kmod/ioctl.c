@@ -153,17 +153,19 @@ struct cmamem_ioctl_desc {
 	int (*handler)(struct cmamem_file *cf, void *data);
 	/* Called if the result cannot be copied out. */
 	void (*undo)(struct cmamem_file *cf, void *data);
+	/* The handler writes an answer into the struct. */
+	bool answers;
 };
 
 /* Indexed by _IOC_NR(). */
 static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
-	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo },
-	{ CMA_MEM_IOC_FREE, cmamem_ioc_free },
-	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach },
-	{ CMA_MEM_IOC_INFO, cmamem_ioc_info },
-	{ CMA_MEM_IOC_LIST, cmamem_ioc_list },
-	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync },
-	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export },
+	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo, true },
+	{ CMA_MEM_IOC_FREE, cmamem_ioc_free, NULL, false },
+	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach, NULL, true },
+	{ CMA_MEM_IOC_INFO, cmamem_ioc_info, NULL, true },
+	{ CMA_MEM_IOC_LIST, cmamem_ioc_list, NULL, true },
+	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync, NULL, false },
+	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export, NULL, true },
 };
 
 /* The largest argument of all, for the on-stack copy. */
@@ -208,10 +210,21 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret)
 		return ret;
 
+	/*
+	 * A request whose answer cannot be written back fails before it acts:
+	 * ATTACH's new handle and EXPORT's installed fd have no safe undo (the
+	 * fd may already be another thread's). Writing back the bytes just
+	 * read changes nothing the caller can see. FREE and SYNC answer
+	 * nothing, and are not written back at all.
+	 */
+	if (desc->answers && copy_to_user(uarg, &karg, min(usize, ksize)))
+		return -EFAULT;
+
 	ret = desc->handler(file->private_data, &karg);
-	if (ret)
+	if (ret || !desc->answers)
 		return ret;
 
+	/* Only if another thread took the memory away meanwhile. */
 	if (copy_to_user(uarg, &karg, min(usize, ksize))) {
 		if (desc->undo)
 			desc->undo(file->private_data, &karg);

@@ -274,24 +274,6 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	expect SY max_bytes_per_uid 0
 }
 
-@test "non-root cannot write limits or read debugfs" {
-	local l
-	for l in "${LIMITS[@]}"; do
-		run as_user $UID_A sh -c "echo 4096 >$CMAMEM_SYSFS/$l"
-		assert_failure
-	done
-	read_sysfs
-	for l in "${LIMITS[@]}"; do
-		expect SY "$l" 0
-	done
-	run as_user $UID_A cat "$CMAMEM_DEBUGFS/buffers" "$CMAMEM_DEBUGFS/stats"
-	assert_failure
-	refute_output --partial "id name"
-	refute_output --partial "allocs"
-	run as_user $UID_A cat "$CMAMEM_SYSFS/used_bytes"
-	assert_success
-}
-
 # fault_test FAULT SUBTEST: arm FAULT, run `mgmt SUBTEST`, then the fault
 # must have fired, and the use be back where it was.
 fault_test() {

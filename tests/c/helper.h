@@ -245,6 +245,23 @@ static long t_mappings(int fd, uint32_t id)
 
 #endif /* T_NO_UAPI */
 
+/*
+ * The original driver's CMEM_ALLOCATE and its argument, in the native
+ * layout (src/kmod/legacy.c), for the programs that poke at the legacy ABI
+ * among others; legacy-abi.c has its own, from the old header alone.
+ */
+#define T_CMEM_MAGIC 'm'
+#define T_CMEM_ALLOCATE _IOW(T_CMEM_MAGIC, 5, unsigned int)
+struct t_legacy_info {
+	char *name;
+	char is_cache;
+	unsigned long id;
+	unsigned long offset;
+	unsigned long len;
+	unsigned long phy_base;
+	unsigned long mem_base;
+};
+
 /* mmap returning -errno, the address in *addr. */
 static int t_mmap(int fd, size_t len, int prot, int flags, uint64_t offset,
 		  void **addr)

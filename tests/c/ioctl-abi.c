@@ -547,6 +547,74 @@ static void sub_efault(int argc, char **argv)
 	close(fd);
 }
 
+/* The fd the next open() gets. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd < 0)
+		DIE("dup: %s", strerror(errno));
+	close(fd);
+	return fd;
+}
+
+/*
+ * An argument the driver can read but not write back (found by the fuzzer,
+ * tests/c/fuzz.c): a request that answers fails with EFAULT before it acts
+ * (ATTACH made a handle, EXPORT an fd the caller never learnt of); FREE and
+ * SYNC answer nothing, so they work (FREE used to free, then fail).
+ */
+static void sub_readonly_arg(int argc, char **argv)
+{
+	int fd = t_open(), fd2 = t_open(), before;
+	struct cma_mem_alloc a;
+	struct cma_mem_info info;
+	void *ro;
+
+	(void)argc, (void)argv;
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, NULL, &a);
+	ro = mmap(NULL, t_pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED)
+		DIE("mmap: %s", strerror(errno));
+
+	memset(ro, 0, t_pg);
+	((struct cma_mem_info *)ro)->id = a.id;
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ) ? -errno : 0);
+	EXPECT_ERR(t_ioctl(fd2, CMA_MEM_IOC_ATTACH, ro), -EFAULT);
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	EXPECT_EQ(info.handles, 1);
+
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ | PROT_WRITE) ? -errno : 0);
+	memset(ro, 0, t_pg);
+	((struct cma_mem_export *)ro)->id = a.id;
+	((struct cma_mem_export *)ro)->flags = O_RDWR;
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ) ? -errno : 0);
+	before = lowest_free_fd();
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_EXPORT, ro), -EFAULT);
+	EXPECT_EQ(lowest_free_fd(), before);
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	EXPECT_EQ(info.exports, 0);
+
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ | PROT_WRITE) ? -errno : 0);
+	memset(ro, 0, t_pg);
+	*(struct cma_mem_sync *)ro = (struct cma_mem_sync){
+		.id = a.id, .flags = CMA_MEM_SYNC_FOR_CPU,
+	};
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ) ? -errno : 0);
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_SYNC, ro), 0);
+
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ | PROT_WRITE) ? -errno : 0);
+	memset(ro, 0, t_pg);
+	((struct cma_mem_free *)ro)->id = a.id;
+	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ) ? -errno : 0);
+	if (!EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_FREE, ro), 0))
+		t_free(fd, a.id);
+	EXPECT_ERR(t_info(fd, a.id, &info), -ENOENT);
+	munmap(ro, t_pg);
+	close(fd2);
+	close(fd);
+}
+
 /*
  * Run as another uid, against buffer ID (named NAME, mapped at OFFSET) of
  * a different owner: EPERM everywhere, EACCES for mmap, not in LIST; and
@@ -608,6 +676,7 @@ static const struct t_subtest tests[] = {
 	{ "list", sub_list, 0, "" },
 	{ "sync-range", sub_sync_range, 0, "" },
 	{ "efault", sub_efault, 0, "" },
+	{ "readonly-arg", sub_readonly_arg, 0, "" },
 	{ "foreign", sub_foreign, 3, "ID NAME MMAP_OFFSET  (as another uid)" },
 };
 
