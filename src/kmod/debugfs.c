@@ -7,12 +7,16 @@
  * - stats: the counters of limits.c and pool.c, one "key value" per line;
  * - pool_zero_paused: 1 stops the pool's background zeroing (pool.c), so
  *   tests can prove that allocations zero what it left behind;
+ * - coherent: 1 if the DMA layer treats /dev/cma_mem as cache-coherent
+ *   (x86), 0 if SYNC and CACHED buffers need cache maintenance (arm64 with
+ *   no firmware description of the device);
  * - fail_alloc, fail_map, fail_export: fault_attr directories
  *   (Documentation/fault-injection/) that make ALLOC's memory, mmap and
  *   EXPORT fail with ENOMEM on demand.
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/dma-map-ops.h>
 #include <linux/fault-inject.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
@@ -127,6 +131,14 @@ static int cmamem_stats_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(cmamem_stats_file);
 
+/* What the DMA layer decided, so tests can tell which path SYNC takes. */
+static int cmamem_coherent_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", dev_is_dma_coherent(cmamem_device()));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmamem_coherent);
+
 #ifdef CONFIG_FAULT_INJECTION
 static struct fault_attr cmamem_faults[CMAMEM_FAULT_NR] = {
 	[0 ... CMAMEM_FAULT_NR - 1] = FAULT_ATTR_INITIALIZER,
@@ -179,6 +191,8 @@ void cmamem_debugfs_init(void)
 			    &cmamem_stats_file_fops);
 	debugfs_create_bool("pool_zero_paused", 0600, cmamem.debugfs,
 			    &cmamem_pool_zero_paused);
+	debugfs_create_file("coherent", 0400, cmamem.debugfs, NULL,
+			    &cmamem_coherent_fops);
 	cmamem_faults_init();
 }
 
