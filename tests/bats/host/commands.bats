@@ -6,17 +6,7 @@
 load host_helper
 
 setup() {
-	host_setup
-	FAKE=$BUILD/tests/libcmamem-fake.so
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
-	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
-	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
-	export CMAMEM_DEVICE=/fake/cma_mem
-	T=$BATS_TEST_TMPDIR
-}
-
-fk() {
-	LD_PRELOAD=$FAKE "$CMAMEM" "$@"
+	fake_setup
 }
 
 crc32_of() {

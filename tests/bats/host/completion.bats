@@ -6,12 +6,7 @@
 load host_helper
 
 setup() {
-	host_setup
-	FAKE=$BUILD/tests/libcmamem-fake.so
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
-	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
-	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
-	export CMAMEM_DEVICE=/fake/cma_mem
+	fake_setup
 	# The completion runs COMP_WORDS[0]: a shim that brings the fake along.
 	SHIM=$BATS_TEST_TMPDIR/cmamem
 	printf '#!/bin/sh\nLD_PRELOAD=%s exec %s "$@"\n' "$FAKE" "$CMAMEM" > "$SHIM"

@@ -25,6 +25,24 @@ host_setup() {
 	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make cli)"
 }
 
+# fake_setup: host_setup, with libcmamem-fake.so (src/cli/fakedev.c)
+# standing in for the device, its buffers kept in the test's own directory.
+# Sets FAKE (the library) and T (the test's temporary directory).
+fake_setup() {
+	host_setup
+	FAKE=$BUILD/tests/libcmamem-fake.so
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
+	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
+	export CMAMEM_DEVICE=/fake/cma_mem
+	T=$BATS_TEST_TMPDIR
+}
+
+# cmamem against the fake device.
+fk() {
+	LD_PRELOAD=$FAKE "$CMAMEM" "$@"
+}
+
 # cmamem with the nonexistent device.
 cm() {
 	"$CMAMEM" --device "$NODEV" "$@"
