@@ -12,25 +12,13 @@
 #   counts against its owner until the last fd closes;
 # - a fresh buffer never shows what the previous user of its memory wrote,
 #   in every cache mode.
-# The device is 0666 for this suite, so that the other uids can open it.
 
 load test_helper/common
+load test_helper/other_users
 load test_helper/buffers
 
-: "${CMAMEM_SYSFS:=/sys/class/misc/cma_mem}"
 ATTACKER=1000
 VICTIM=1001
-LIMITS=(max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid)
-
-setup_file() {
-	common_setup_file
-	target_run chmod 0666 "$CMAMEM_DEV"
-}
-
-teardown_file() {
-	target_run chmod 0660 "$CMAMEM_DEV"
-	common_teardown_file
-}
 
 setup() { common_setup; }
 

@@ -10,11 +10,9 @@
 
 load test_helper/common
 
-: "${CMAMEM_SYSFS:=/sys/class/misc/cma_mem}"
 DBG=/sys/kernel/debug
 ATTRS=(failslab fail_page_alloc cma_mem/fail_alloc cma_mem/fail_map cma_mem/fail_export)
 KNOBS=(verbose probability interval times task-filter)
-LIMITS=(max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid)
 UID_A=1000
 
 # Save every knob this suite turns, to put it back afterwards.
@@ -59,10 +57,8 @@ setup() { common_setup; }
 # Whatever a test did, the next starts with no limits, no random faults,
 # the device as it was, and no buffer of UID_A's.
 teardown() {
-	local l a cmd="chmod 0660 $CMAMEM_DEV; "
-	for l in "${LIMITS[@]}"; do
-		cmd+="echo 0 >$CMAMEM_SYSFS/$l; "
-	done
+	local a cmd
+	cmd="chmod 0660 $CMAMEM_DEV; $(limits_off)"
 	for a in "${ATTRS[@]}"; do
 		cmd+="echo 0 >$DBG/$a/probability; "
 	done

@@ -9,9 +9,9 @@
 # `make fuzz` runs the full size (100000 and 5000) on both kernels.
 # The leak check after each test and the suite's teardown (counts, CmaFree,
 # kernel log) are what prove that nothing broke.
-# The device is 0666 for this suite, so that the other uids can open it.
 
 load test_helper/common
+load test_helper/other_users
 load test_helper/buffers
 
 : "${CMAMEM_FUZZ_ITERATIONS:=20000}"
@@ -19,16 +19,6 @@ load test_helper/buffers
 : "${CMAMEM_TRINITY_OPS:=500}"
 FUZZER=1000
 VICTIM=1001
-
-setup_file() {
-	common_setup_file
-	target_run chmod 0666 "$CMAMEM_DEV"
-}
-
-teardown_file() {
-	target_run chmod 0660 "$CMAMEM_DEV"
-	common_teardown_file
-}
 
 setup() { common_setup; }
 teardown() { free_tracked; common_teardown; }

@@ -3,35 +3,21 @@
 # the sysfs limits and their errnos (ENOSPC for the device-wide limits,
 # EDQUOT for the per-uid quota), the fault injection points, the limits as
 # module parameters, and the CLI's stats, limits and list --all.
-# The device is 0666 for this suite, so that two other uids can use it.
 
 load test_helper/common
+load test_helper/other_users
 load test_helper/buffers
 
-: "${CMAMEM_SYSFS:=/sys/class/misc/cma_mem}"
-LIMITS=(max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid)
 UID_A=1000
 UID_B=1001
-
-setup_file() {
-	common_setup_file
-	target_run chmod 0666 "$CMAMEM_DEV"
-}
-
-teardown_file() {
-	target_run chmod 0660 "$CMAMEM_DEV"
-	common_teardown_file
-}
 
 setup() { common_setup; }
 
 # Whatever a test did, the next one starts with no limits and no faults.
 # Few processes: each costs a second or so in the debug guest.
 teardown() {
-	local l f cmd=""
-	for l in "${LIMITS[@]}"; do
-		cmd+="echo 0 >$CMAMEM_SYSFS/$l; "
-	done
+	local f cmd
+	cmd=$(limits_off)
 	for f in fail_alloc fail_map fail_export; do
 		cmd+="echo 0 >$CMAMEM_DEBUGFS/$f/probability; echo 1 >$CMAMEM_DEBUGFS/$f/times; "
 	done

@@ -14,9 +14,9 @@
 # Guards, so that no test can pass while the driver misbehaves:
 # - after each test, the number of live buffers is back to where the suite
 #   started (a leak fails the test that leaked);
-# - after the suite, CmaFree is back to its baseline, and the kernel log
-#   written during the suite has no WARNING, BUG, lockdep, KASAN or kmemleak
-#   report (tests/vm/check-dmesg).
+# - after the suite, every page it took from CMA is back (assert_cma_back),
+#   and the kernel log written during the suite has no WARNING, BUG,
+#   lockdep, KASAN or kmemleak report (tests/vm/check-dmesg).
 
 bats_load_library bats-support
 bats_load_library bats-assert
@@ -27,7 +27,20 @@ CMAMEM_REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 : "${CMAMEM_TESTS:=$CMAMEM_TARGET_REPO/build/tests}"
 : "${CMAMEM_DEBUGFS:=/sys/kernel/debug/cma_mem}"
 : "${CMAMEM_DEV:=/dev/cma_mem}"
-export CMAMEM_REPO CMAMEM_TARGET_REPO CMAMEM_BIN CMAMEM_TESTS CMAMEM_DEBUGFS CMAMEM_DEV
+: "${CMAMEM_SYSFS:=/sys/class/misc/cma_mem}"
+export CMAMEM_REPO CMAMEM_TARGET_REPO CMAMEM_BIN CMAMEM_TESTS CMAMEM_DEBUGFS CMAMEM_DEV CMAMEM_SYSFS
+
+# The sysfs limits; 0 means none.
+LIMITS=(max_total_bytes max_buffer_bytes max_buffers max_bytes_per_uid)
+
+# limits_off: shell text that sets every limit back to 0, for a teardown to
+# put in its one target_sh (each guest process costs time in the debug guest).
+limits_off() {
+	local l
+	for l in "${LIMITS[@]}"; do
+		printf 'echo 0 >%s/%s; ' "$CMAMEM_SYSFS" "$l"
+	done
+}
 
 # target_run CMD [ARGS...]: run a command on the target, as root.
 target_run() {
@@ -104,7 +117,7 @@ cma_free_kb() {
 
 # Even settled, CmaFree moves between readings with no buffer alive: other
 # movable memory (tmpfs, anonymous pages) lands in CMA's pageblocks. Tests
-# that read it allow this much; the end of a suite checks cma_used_kb, which
+# that read it allow this much; the end of a suite checks cma_used_pages, which
 # is exact, where the kernel has it.
 : "${CMAMEM_CMA_SLACK_KB:=512}"
 export CMAMEM_CMA_SLACK_KB
@@ -121,14 +134,45 @@ report() {
 	[ -z "${CMAMEM_REPORT:-}" ] || echo "$1 $2" >>"$CMAMEM_REPORT"
 }
 
-# cma_used_kb: kB the CMA areas have handed out through cma_alloc(), summed
-# over /sys/kernel/debug/cma/*/used (CONFIG_CMA_DEBUGFS), or "none" where
-# the kernel does not say. Unlike CmaFree, it does not move when page cache,
-# tmpfs or anonymous memory lands in CMA's pageblocks (on the 2-CPU 6.1
-# guest the attack suite left CmaFree 1 MB low with nothing of ours held).
-cma_used_kb() {
+# cma_used_pages: pages the CMA areas have handed out through cma_alloc(),
+# summed over /sys/kernel/debug/cma/*/used (CONFIG_CMA_DEBUGFS), or "none"
+# where the kernel does not say. Unlike CmaFree, it does not move when page
+# cache, tmpfs or anonymous memory lands in CMA's pageblocks (on the 2-CPU
+# 6.1 guest the attack suite left CmaFree 1 MB low with nothing of ours
+# held). Pages, not kB: the arm64 root has no getconf, and only equality
+# between two readings matters.
+cma_used_pages() {
 	target_sh "cat /sys/kernel/debug/cma/*/used 2>/dev/null |
-		awk -v kb=\$((\$(getconf PAGESIZE) / 1024)) '{ s += \$1 } END { if (NR) print s * kb; else print \"none\" }'"
+		awk '{ s += \$1 } END { if (NR) print s; else print \"none\" }'"
+}
+
+# cma_mark: a reading of how much CMA is out, for assert_cma_back: "used N"
+# (pages, exact) where the kernel counts its CMA allocations, else "free N"
+# (CmaFree in kB, settled).
+cma_mark() {
+	local used
+	used=$(cma_used_pages)
+	if [ "$used" != none ]; then
+		echo "used $used"
+	else
+		echo "free $(cma_free_kb)"
+	fi
+}
+
+# assert_cma_back MARK WHEN: every page taken from CMA since cma_mark printed
+# MARK is back: exactly, or CmaFree within CMAMEM_CMA_SLACK_KB.
+assert_cma_back() {
+	local kind=${1% *} base=${1#* } now drift
+	if [ "$kind" = used ]; then
+		now=$(cma_used_pages)
+		[ "$now" -eq "$base" ] ||
+			fail "the CMA areas have $now pages allocated $2, $base pages before"
+		return 0
+	fi
+	now=$(cma_free_kb)
+	drift=$((base - now))
+	[ "${drift#-}" -le "$CMAMEM_CMA_SLACK_KB" ] ||
+		fail "CmaFree is $now kB $2, $base kB before (more than $CMAMEM_CMA_SLACK_KB kB apart)"
 }
 
 # Memory that is back with CMA is free only once the buffer's last reference
@@ -138,33 +182,21 @@ common_setup_file() {
 	BATS_SUITE_MARK="cmamem-test: begin $(basename "$BATS_TEST_FILENAME") $$-$RANDOM"
 	target_sh "echo '$BATS_SUITE_MARK' >/dev/kmsg"
 	CMAMEM_BASE_BUFFERS=$(buffer_count)
-	CMAMEM_BASE_CMAFREE=$(cma_free_kb)
-	CMAMEM_BASE_CMA_USED=$(cma_used_kb)
+	CMAMEM_BASE_CMA=$(cma_mark)
 	CMAMEM_BASE_USED=$(stat_value used_bytes)
-	export BATS_SUITE_MARK CMAMEM_BASE_BUFFERS CMAMEM_BASE_CMAFREE CMAMEM_BASE_CMA_USED CMAMEM_BASE_USED
+	export BATS_SUITE_MARK CMAMEM_BASE_BUFFERS CMAMEM_BASE_CMA CMAMEM_BASE_USED
 }
 
 common_teardown_file() {
-	local now_free now_buffers now_used now_cma drift
+	local now_buffers now_used
 	now_buffers=$(buffer_count)
-	now_free=$(cma_free_kb)
 	now_used=$(stat_value used_bytes)
 	# The module's own count of bytes it holds: what this suite left behind.
 	report leaked_bytes $((now_used > CMAMEM_BASE_USED ? now_used - CMAMEM_BASE_USED : 0))
 	kernel_log_clean
 	[ "$now_buffers" -eq "$CMAMEM_BASE_BUFFERS" ] ||
 		fail "suite leaked buffers: $now_buffers live, $CMAMEM_BASE_BUFFERS at start"
-	# Every page the suite took from CMA is back: exactly, where the kernel
-	# counts its CMA allocations; else CmaFree, within the slack.
-	if [ "$CMAMEM_BASE_CMA_USED" != none ]; then
-		now_cma=$(cma_used_kb)
-		[ "$now_cma" -eq "$CMAMEM_BASE_CMA_USED" ] ||
-			fail "the CMA areas have $now_cma kB allocated after the suite, $CMAMEM_BASE_CMA_USED kB before"
-		return 0
-	fi
-	drift=$((CMAMEM_BASE_CMAFREE - now_free))
-	[ "${drift#-}" -le "$CMAMEM_CMA_SLACK_KB" ] ||
-		fail "CmaFree is $now_free kB after the suite, $CMAMEM_BASE_CMAFREE kB before (more than $CMAMEM_CMA_SLACK_KB kB apart)"
+	assert_cma_back "$CMAMEM_BASE_CMA" "after the suite"
 }
 
 common_setup() {
