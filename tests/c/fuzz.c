@@ -71,6 +71,8 @@ static bool verbose;
 static int fds[MAX_FDS];
 static struct fz_buf bufs[MAX_BUFS];
 static struct fz_map maps[MAX_MAPS];
+/* The buffer a legacy ALLOCATE last made on fds[i], which mmap offset 0 maps. */
+static uint32_t legacy_id[MAX_FDS];
 static int exports[MAX_EXPORTS];
 static uint32_t export_ids[MAX_EXPORTS];
 static char *arena, *ro_page, *gone_page;
@@ -256,6 +258,30 @@ static void track(int slot, uint32_t id)
 	b->persist = info.flags & CMA_MEM_PERSIST;
 	b->holders |= 1U << slot;
 	memcpy(b->name, info.name, sizeof(b->name));
+}
+
+/*
+ * The tracked buffer an mmap of @off on fds[@slot] maps, or 0 for none we
+ * track. Not the buffer the offset was made from: offsets are packed, so an
+ * offset just past one buffer's end, or a random one, is another buffer's,
+ * and writes through that mapping must count as that buffer's (a mapping
+ * that got it wrong let a later "never written" check see our own data).
+ */
+static uint32_t mapped_id(int slot, uint64_t off)
+{
+	struct fz_buf *b;
+	int i;
+
+	if (!off) {
+		b = buf_by_id(legacy_id[slot]);
+		return b && b->holders & 1U << slot ? b->id : 0;
+	}
+	for (i = 0; i < MAX_BUFS; i++) {
+		b = &bufs[i];
+		if (b->used && off >= b->off && off - b->off < b->size)
+			return b->id;
+	}
+	return 0;
 }
 
 /* --- argument pointers ---------------------------------------------------- */
@@ -668,6 +694,8 @@ static void do_legacy(int slot)
 	if (!ret) {
 		memcpy(&li, p, sizeof(li));
 		track(slot, li.id);
+		if (cmd == T_CMEM_ALLOCATE)
+			legacy_id[slot] = li.id;
 	}
 }
 
@@ -734,8 +762,10 @@ static void do_random_cmd(int slot)
 	    size >= offsetof(struct cma_mem_alloc, mmap_offset) &&
 	    kind != P_RO && kind != P_KERNEL && p)
 		track(slot, ((struct cma_mem_alloc *)p)->id);
-	if (!ret && type == T_CMEM_MAGIC && cmd == T_CMEM_ALLOCATE)
-		track(slot, ((struct t_legacy_info *)p)->id);
+	if (!ret && type == T_CMEM_MAGIC && cmd == T_CMEM_ALLOCATE) {
+		legacy_id[slot] = ((struct t_legacy_info *)p)->id;
+		track(slot, legacy_id[slot]);
+	}
 	/* A FREE or ATTACH that worked changes what the fds hold. */
 	if (!ret && type == CMA_MEM_IOC_MAGIC && (nr == 1 || nr == 2)) {
 		uint32_t rid = 0;
@@ -777,6 +807,41 @@ static struct fz_map *any_map(void)
 	return NULL;
 }
 
+/*
+ * The last words written through mappings, so that data a "never written"
+ * buffer shows can be told apart: our own, written through a mapping we
+ * took for another buffer's (a fuzzer bug), or nobody's we know of (the
+ * driver's).
+ */
+#define WLOG_LEN 4096
+static struct {
+	uint64_t value;
+	unsigned long iter;
+	uint32_t id;
+} wlog[WLOG_LEN];
+static unsigned long wlog_n;
+
+static void wlog_add(uint64_t value, uint32_t id)
+{
+	wlog[wlog_n++ % WLOG_LEN] = (typeof(wlog[0])){ value, iter, id };
+}
+
+static void stale(const struct fz_map *m, uint64_t value)
+{
+	unsigned long i;
+
+	for (i = 0; i < WLOG_LEN && i < wlog_n; i++) {
+		if (value && wlog[i].value == value) {
+			FAIL("iteration %lu: buffer %u, never written, reads %#llx, which iteration %lu wrote through a mapping of buffer %u",
+			     iter, m->id, (unsigned long long)value,
+			     wlog[i].iter, wlog[i].id);
+			return;
+		}
+	}
+	FAIL("iteration %lu: buffer %u, never written, reads %#llx: stale data",
+	     iter, m->id, (unsigned long long)value);
+}
+
 /* Read, and maybe write, the first and last words of a new mapping. */
 static void touch(struct fz_map *m, bool fresh)
 {
@@ -785,13 +850,15 @@ static void touch(struct fz_map *m, bool fresh)
 
 	if (!(m->prot & PROT_READ))
 		return;
-	if (fresh && (*first || *last))
-		FAIL("iteration %lu: buffer %u, never written, reads %#llx %#llx: stale data",
-		     iter, m->id, (unsigned long long)*first,
-		     (unsigned long long)*last);
+	if (fresh && *first)
+		stale(m, *first);
+	else if (fresh && *last)
+		stale(m, *last);
 	if (m->prot & PROT_WRITE && chance(50)) {
 		*first = rnd();
 		*last = rnd();
+		wlog_add(*first, m->id);
+		wlog_add(*last, m->id);
 		if (*first == 0 && *last == 0)
 			return;
 		mark_written(m->id);
@@ -871,6 +938,7 @@ static void do_mmap(int slot)
 	if (ret)
 		return;
 	n_ok++;
+	b = buf_by_id(mapped_id(slot, off));
 	add_map(addr, (len + t_pg - 1) & ~(uint64_t)(t_pg - 1), prot,
 		b ? b->id : 0, b && !b->written);
 }
@@ -988,6 +1056,7 @@ static void do_reopen(void)
 	n_other++;
 	close(fds[slot]);
 	fds[slot] = t_open();
+	legacy_id[slot] = 0;
 	for (i = 0; i < MAX_BUFS; i++) {
 		if (!bufs[i].used)
 			continue;
