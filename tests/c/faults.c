@@ -163,17 +163,6 @@ static unsigned long long sysfs_ull(const char *name)
 	return strtoull(val, NULL, 10);
 }
 
-/* The lowest free fd: a leaked fd moves it. */
-static int lowest_fd(void)
-{
-	int fd = dup(0);
-
-	if (fd < 0)
-		DIE("dup: %s", strerror(errno));
-	close(fd);
-	return fd;
-}
-
 /* The run a sweep is at (N of fail-nth), for the messages. */
 static unsigned int cur_n;
 
@@ -188,7 +177,7 @@ static void snap(struct baseline *b)
 		nth_set(0);
 	b->buffers = sysfs_ull("buffers");
 	b->used = sysfs_ull("used_bytes");
-	b->fd = lowest_fd();
+	b->fd = t_lowest_fd();
 }
 
 /* No buffer, byte or fd more than in @b. */
@@ -196,7 +185,7 @@ static void expect_baseline(const struct baseline *b)
 {
 	unsigned long long buffers = sysfs_ull("buffers");
 	unsigned long long used = sysfs_ull("used_bytes");
-	int fd = lowest_fd();
+	int fd = t_lowest_fd();
 
 	EXPECT_TRUE(buffers == b->buffers && used == b->used && fd == b->fd,
 		    "fail-nth %u: %llu buffers, %llu bytes, lowest fd %d; before: %llu, %llu, %d",

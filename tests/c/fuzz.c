@@ -138,20 +138,9 @@ static bool mmap_errno_ok(int e)
 	return false;
 }
 
-/* The fd the next open() would get: a failed ioctl must not move it. */
-static int next_fd(void)
-{
-	int fd = dup(0);
-
-	if (fd < 0)
-		DIE("dup: %s", strerror(errno));
-	close(fd);
-	return fd;
-}
-
 static int fz_ioctl(int fd, unsigned long cmd, void *arg)
 {
-	int before = next_fd();
+	int before = t_lowest_fd();
 	int ret;
 
 	n_ioctl++;
@@ -159,7 +148,7 @@ static int fz_ioctl(int fd, unsigned long cmd, void *arg)
 	if (ret && !ioctl_errno_ok(ret))
 		FAIL("iteration %lu: ioctl %#lx: undocumented %s", iter, cmd,
 		     t_errname(ret));
-	if (ret && next_fd() != before)
+	if (ret && t_lowest_fd() != before)
 		FAIL("iteration %lu: ioctl %#lx failed with %s but left a file descriptor open",
 		     iter, cmd, t_errname(ret));
 	if (!ret)

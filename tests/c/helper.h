@@ -406,6 +406,17 @@ static int t_module_refcnt(void)
 	return n;
 }
 
+/* The lowest free fd, the one the next open() gets: a leaked fd moves it. */
+static int t_lowest_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd < 0)
+		DIE("dup: %s", strerror(errno));
+	close(fd);
+	return fd;
+}
+
 /* One byte over a pipe, to step a forked child and its parent in turn. */
 static void t_send(int fd, char c)
 {

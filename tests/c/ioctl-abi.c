@@ -547,17 +547,6 @@ static void sub_efault(int argc, char **argv)
 	close(fd);
 }
 
-/* The fd the next open() gets. */
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	if (fd < 0)
-		DIE("dup: %s", strerror(errno));
-	close(fd);
-	return fd;
-}
-
 /*
  * An argument the driver can read but not write back (found by the fuzzer,
  * tests/c/fuzz.c): a request that answers fails with EFAULT before it acts
@@ -589,9 +578,9 @@ static void sub_readonly_arg(int argc, char **argv)
 	((struct cma_mem_export *)ro)->id = a.id;
 	((struct cma_mem_export *)ro)->flags = O_RDWR;
 	REQUIRE_OK(mprotect(ro, t_pg, PROT_READ) ? -errno : 0);
-	before = lowest_free_fd();
+	before = t_lowest_fd();
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_EXPORT, ro), -EFAULT);
-	EXPECT_EQ(lowest_free_fd(), before);
+	EXPECT_EQ(t_lowest_fd(), before);
 	REQUIRE_OK(t_info(fd, a.id, &info));
 	EXPECT_EQ(info.exports, 0);
 
