@@ -160,17 +160,26 @@ static void cmamem_dma_free(struct cmamem_buf *buf)
 	cmamem_dma_release(buf);
 }
 
-/* Zero a CACHED buffer and write the zeroes back before anyone sees it. */
-static void cmamem_zero_cached(struct cmamem_buf *buf)
+/**
+ * cmamem_clear_pages - zero memory and write the zeroes back to it
+ * @page:	the first page
+ * @dma_addr:	its DMA address
+ * @size:	bytes, a multiple of PAGE_SIZE
+ *
+ * Through the kernel's cacheable mapping, then synced for the device, so
+ * that a WC or UNCACHED mapping, which reads memory, sees the zeroes too.
+ * For CACHED buffers and the pool's memory, which nothing else zeroes.
+ */
+void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size)
 {
 	unsigned long i;
 
-	for (i = 0; i < buf->nr_pages; i++) {
-		clear_highpage(nth_page(buf->page, i));
+	for (i = 0; i < size >> PAGE_SHIFT; i++) {
+		clear_highpage(nth_page(page, i));
 		if (!(i % 1024))
 			cond_resched();
 	}
-	dma_sync_single_for_device(cmamem_device(), buf->dma_addr, buf->size,
+	dma_sync_single_for_device(cmamem_device(), dma_addr, size,
 				   DMA_BIDIRECTIONAL);
 }
 
@@ -226,7 +235,7 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 	}
 
 	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
-		cmamem_zero_cached(buf);
+		cmamem_clear_pages(buf->page, buf->dma_addr, buf->size);
 	return 0;
 
 err_free_sgt:

@@ -97,6 +97,7 @@ struct cmamem_alloc_req {
 };
 
 bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN]);
+void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size);
 
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info);

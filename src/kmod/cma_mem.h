@@ -73,6 +73,9 @@ struct cmamem_file {
 	struct cmamem_buf *legacy;
 };
 
+/* main.c */
+int cmamem_parse_bytes(const char *s, u64 *v);
+
 /* ioctl.c */
 long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 

@@ -23,18 +23,34 @@ static ushort mode = 0660;
 module_param(mode, ushort, 0444);
 MODULE_PARM_DESC(mode, "Permissions of /dev/cma_mem (default 0660)");
 
-/* A byte count in memparse() syntax, so that pool_size=64M reads as one. */
+/**
+ * cmamem_parse_bytes - a byte count in memparse() syntax (64M), as
+ *			pool_size= and sysfs pool_bytes take it
+ * @s:		the text, which may end in a newline
+ * @v:		set to the count
+ *
+ * Return: 0, or -EINVAL if @s is not a count.
+ */
+int cmamem_parse_bytes(const char *s, u64 *v)
+{
+	char *end;
+
+	*v = memparse(s, &end);
+	if (end == s || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
 static int cmamem_param_set_bytes(const char *val,
 				  const struct kernel_param *kp)
 {
-	unsigned long long v;
-	char *end;
+	u64 v;
+	int ret;
 
-	v = memparse(val, &end);
-	if (end == val || (*end && *end != '\n'))
-		return -EINVAL;
-	*(unsigned long long *)kp->arg = v;
-	return 0;
+	ret = cmamem_parse_bytes(val, &v);
+	if (!ret)
+		*(unsigned long long *)kp->arg = v;
+	return ret;
 }
 
 static const struct kernel_param_ops cmamem_param_bytes = {

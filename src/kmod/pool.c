@@ -43,7 +43,6 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/genalloc.h>
-#include <linux/highmem.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -116,21 +115,6 @@ static struct {
 					cmamem_pool_zero_work),
 };
 
-/* Zero @size bytes at @page and write them back to memory. */
-static void cmamem_pool_clear(struct page *page, dma_addr_t dma_addr,
-			      size_t size)
-{
-	unsigned long i;
-
-	for (i = 0; i < size >> PAGE_SHIFT; i++) {
-		clear_highpage(nth_page(page, i));
-		if (!(i % 1024))
-			cond_resched();
-	}
-	dma_sync_single_for_device(cmamem_device(), dma_addr, size,
-				   DMA_BIDIRECTIONAL);
-}
-
 static void cmamem_pool_chunk_free(struct cmamem_pool_chunk *chunk)
 {
 	gen_pool_destroy(chunk->gp);
@@ -182,7 +166,7 @@ static struct cmamem_pool_chunk *cmamem_pool_chunk_new(size_t size)
 	if (gen_pool_add(chunk->gp, chunk->dma_addr, size, -1))
 		goto err_destroy;
 	/* dma_alloc_pages() does not promise zeroes. */
-	cmamem_pool_clear(chunk->page, chunk->dma_addr, size);
+	cmamem_clear_pages(chunk->page, chunk->dma_addr, size);
 	return chunk;
 
 err_destroy:
@@ -211,8 +195,8 @@ static bool cmamem_pool_zero_one(bool inline_zero)
 		return false;
 
 	off = ext->addr - ext->chunk->dma_addr;
-	cmamem_pool_clear(nth_page(ext->chunk->page, off >> PAGE_SHIFT),
-			  ext->addr, ext->size);
+	cmamem_clear_pages(nth_page(ext->chunk->page, off >> PAGE_SHIFT),
+			   ext->addr, ext->size);
 
 	mutex_lock(&cmamem_pool.lock);
 	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
@@ -609,15 +593,13 @@ static ssize_t pool_bytes_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *page, size_t count)
 {
-	unsigned long long v;
-	char *end;
+	u64 v;
 	int ret;
 
 	/* Pairs with the release in cmamem_init(), after the DMA mask. */
 	if (!smp_load_acquire(&cmamem.ready))
 		return -EAGAIN;
-	v = memparse(page, &end);
-	if (end == page || (*end && *end != '\n'))
+	if (cmamem_parse_bytes(page, &v))
 		return -EINVAL;
 	if (v > (u64)totalram_pages() << PAGE_SHIFT)
 		return -ENOMEM;
