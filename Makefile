@@ -5,7 +5,8 @@
 #   make check           every test: host-side suites, then each guest kernel
 #                        and ARM64_SUITES on one arm64 guest;
 #                        make check ARCH=arm64: every device suite on arm64 guests
-#   make check-ssh       one suite driven over ssh into the guest
+#   make check-ssh       the device and buffers suites (CMAMEM_SSH_SUITES) run
+#                        from the host over ssh into a 6.1 guest
 #   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
 #                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc

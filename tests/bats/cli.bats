@@ -178,3 +178,9 @@ crc32_sh='crc32() { gzip -1 -c | tail -c 8 | od -A n -t x4 --endian=little -N 4 
 	run target_run "$CMAMEM_REPO/tests/man/run-examples" "$CMAMEM_REPO/cmamem.1"
 	assert_success
 }
+
+@test "cma_mem(4)'s EXAMPLES program compiles and every call in it succeeds" {
+	run target_run "$CMAMEM_REPO/tests/man/run-examples" "$CMAMEM_REPO/cma_mem.4"
+	assert_success
+	assert_output --partial "1 of 1 examples as documented"
+}

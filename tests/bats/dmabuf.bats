@@ -60,7 +60,7 @@ vivid_load() {
 	have=$(target_sh "p=/sys/module/vivid/parameters/allocators; if [ -e \$p ]; then cut -d, -f1 \$p; fi")
 	[ "$have" = "$want" ] && return 0
 	vivid_unload
-	target_run "$CMAMEM_REPO/tests/man/guest-modprobe" vivid n_devs=1 \
+	target_run modprobe vivid n_devs=1 \
 		node_types=0x1 "allocators=$want" ||
 		fail "modprobe vivid allocators=$want failed"
 	assert_equal "$(target_sh "cut -d, -f1 /sys/module/vivid/parameters/allocators")" "$want"

@@ -180,7 +180,7 @@ resident() {
 }
 
 @test "V4L2 USERPTR (vivid vmalloc) on a CMA buffer: the long-term pin never returns (kernel); killed, nothing lost" {
-	target_run "$CMAMEM_REPO/tests/man/guest-modprobe" vivid n_devs=1 node_types=0x1 allocators=0
+	target_run modprobe vivid n_devs=1 node_types=0x1 allocators=0
 	mk zc-up 128K
 	run_helper 0 zerocopy userptr zc-up
 	target_run rmmod vivid

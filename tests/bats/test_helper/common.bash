@@ -175,10 +175,27 @@ assert_cma_back() {
 		fail "CmaFree is $now kB $2, $base kB before (more than $CMAMEM_CMA_SLACK_KB kB apart)"
 }
 
-# Memory that is back with CMA is free only once the buffer's last reference
-# is gone; nothing in the driver defers that, so no waiting is needed here.
+# target_ready: fail, naming the cause and the fix, unless the target can run
+# the device suites: reachable, root (the suites read debugfs and the kernel
+# log, and write sysfs), the module loaded, debugfs mounted.
+target_ready() {
+	local why
+	why=$(target_sh "
+		[ \"\$(id -u)\" -eq 0 ] || { echo 'the suites run as root on the target (CMAMEM_TARGET=root@HOST)'; exit 1; }
+		[ -c '$CMAMEM_DEV' ] || { echo 'there is no $CMAMEM_DEV (load the module: modprobe cma_mem)'; exit 1; }
+		[ -d '$CMAMEM_DEBUGFS' ] || { echo 'there is no $CMAMEM_DEBUGFS (mount debugfs: mount -t debugfs none /sys/kernel/debug)'; exit 1; }
+		[ -x '$CMAMEM_BIN' ] || { echo 'there is no $CMAMEM_BIN (build it: make, or set CMAMEM_BIN)'; exit 1; }
+		exit 0" 2>&1) ||
+		fail "cannot run $(basename "$BATS_TEST_FILENAME") on ${CMAMEM_TARGET:-this machine}: ${why:-the target did not answer}"
+}
+
+# A buffer's memory goes back to CMA when its last reference is gone. One
+# thing defers that: pages a pipe or another kernel user still pins when the
+# last reference goes stay out, and the driver's pin reaper frees them once
+# they are idle (the buffer shows as freed-pinned in the table meanwhile).
+# Suites that pin pages wait for that reaper themselves.
 common_setup_file() {
-	target_run test -c "$CMAMEM_DEV"
+	target_ready
 	BATS_SUITE_MARK="cmamem-test: begin $(basename "$BATS_TEST_FILENAME") $$-$RANDOM"
 	target_sh "echo '$BATS_SUITE_MARK' >/dev/kmsg"
 	CMAMEM_BASE_BUFFERS=$(buffer_count)
@@ -189,6 +206,8 @@ common_setup_file() {
 
 common_teardown_file() {
 	local now_buffers now_used
+	# A setup_file that failed has said why; there is no baseline to check.
+	[ -n "${CMAMEM_BASE_USED:-}" ] || return 0
 	now_buffers=$(buffer_count)
 	now_used=$(stat_value used_bytes)
 	# The module's own count of bytes it holds: what this suite left behind.
