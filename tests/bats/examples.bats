@@ -36,7 +36,8 @@ teardown() {
 	run target_sh "'$EXAMPLE' ex-built && '$CMAMEM_BIN' info ex-built; echo \"status \$?\""
 	assert_line --index 0 --regexp '^buffer [1-9][0-9]* "ex-built": 1048576 bytes$'
 	assert_line --index 1 'wrote "hello from libcmamem"'
-	assert_line --index 2 'dma-buf fd 4: 1048576 bytes, the same bytes'
+	# bats holds descriptors open: the number is not the page's 4.
+	assert_line --index 2 --regexp '^dma-buf fd [0-9]+: 1048576 bytes, the same bytes$'
 	assert_line --index 3 'held by 1 handle, 1 mapping, 1 dma-buf'
 	assert_line --index 4 'freed: info now says No such file or directory'
 	# The CLI cannot find it either: it was freed, not left persistent.
