@@ -1,6 +1,8 @@
 # cmamem: the kernel module, libcmamem, the cmamem CLI, and their tests.
 #
-#   make                 build the module (against KDIR), the library and the CLI
+#   make                 build the module (against KDIR), the library, the CLI
+#                        and the example programs
+#   make examples        examples/ into build/examples (cmamem(3), cmamem(1))
 #   make demo            a narrated session in a QEMU guest (installs what it needs)
 #   make check           every test: host-side suites, then each guest kernel
 #                        and ARM64_SUITES on one arm64 guest;
@@ -12,7 +14,8 @@
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
 #   make soak            the storm at full size in each guest kernel (issue 7)
 #   make vm-shell        an interactive shell in the guest, module loaded
-#   make install         module, CLI, library, headers, man pages, udev rule
+#   make install         module, CLI, library, headers, man pages, udev rule,
+#                        examples
 #                        (DESTDIR, PREFIX, UDEV_GROUP, KDIR, INSTALL_KMOD=no);
 #                        make uninstall
 #   make dkms-install    the module through DKMS (make dkms-uninstall)
@@ -32,10 +35,10 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla
 export CC CFLAGS WARNFLAGS BUILD
 
-.PHONY: all kmod lib cli tests-c check check-host check-ssh fuzz demo vm-shell lint \
+.PHONY: all kmod lib cli examples tests-c check check-host check-ssh fuzz demo vm-shell lint \
 	bench soak install uninstall clean deps kernels
 
-all: kmod lib cli
+all: kmod lib cli examples
 
 # The module builds in a per-KDIR copy of src/kmod (symlinks), so one checkout
 # can hold modules for several kernels side by side.
@@ -49,6 +52,11 @@ lib:
 
 cli: lib
 	$(MAKE) -C src/cli
+
+# cmamem(3)'s example (linked with the tree's libcmamem through pkg-config)
+# and cmamem(1)'s v4l2-capture; the guest has build/examples on PATH.
+examples: lib
+	$(MAKE) -C examples
 
 tests-c: lib
 	$(MAKE) -C tests/c
@@ -74,12 +82,12 @@ ARM64_SUITES ?= device buffers coherency-arm64
 ARM64_CROSS := CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar BUILD=$(BUILD)/arm64
 .PHONY: user-arm64
 user-arm64:
-	$(MAKE) lib cli tests-c $(ARM64_CROSS)
+	$(MAKE) lib cli examples tests-c $(ARM64_CROSS)
 
-check: lib cli tests-c $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
+check: lib cli examples tests-c $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
 	CMAMEM_ARM64_KVER=$(ARM64_KVER) CMAMEM_ARM64_SUITES="$(ARM64_SUITES)" tests/check $(if $(filter arm64,$(ARCH)),--arch arm64) $(KVERS)
 
-check-host: lib cli tests-c
+check-host: lib cli examples tests-c
 	tests/check --host-only
 
 check-ssh: lib cli tests-c
@@ -100,7 +108,7 @@ demo:
 	$(MAKE) lib cli
 	tests/vm/run --kver $(firstword $(KVERS)) -- tests/demo
 
-vm-shell: lib cli tests-c
+vm-shell: lib cli examples tests-c
 	tests/vm/run --kver $(firstword $(KVERS)) --interactive
 
 lint:
@@ -160,9 +168,10 @@ MODPROBE_CONF := cmamem.conf
 INSTALL_KMOD ?= yes
 KMOD_INSTALL_TARGETS = $(if $(filter yes,$(INSTALL_KMOD)),install-kmod)
 
-install: lib cli $(KMOD_INSTALL_TARGETS) install-udev install-modprobe
+install: lib cli examples $(KMOD_INSTALL_TARGETS) install-udev install-modprobe
 	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
+	$(MAKE) -C examples install $(SUBMAKE_INSTALL)
 	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
 
 # The udev rule alone builds nothing, so the guest's udev test runs it from
@@ -191,6 +200,7 @@ endif
 uninstall: $(KMOD_INSTALL_TARGETS:install-%=uninstall-%)
 	$(MAKE) -C src/lib uninstall $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli uninstall $(SUBMAKE_INSTALL)
+	$(MAKE) -C examples uninstall $(SUBMAKE_INSTALL)
 	rm -f "$(DESTDIR)$(MANDIR)/man4/cma_mem.4" \
 		"$(DESTDIR)$(UDEVRULESDIR)/$(UDEV_RULE)" "$(DESTDIR)$(MODPROBEDIR)/$(MODPROBE_CONF)"
 
@@ -230,4 +240,5 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C src/lib clean
 	$(MAKE) -C src/cli clean
+	$(MAKE) -C examples clean
 	$(MAKE) -C tests/c clean

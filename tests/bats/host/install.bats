@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # Installing cmamem as a distribution or an admin would (issue 9): the module
 # built against Debian's packaged headers (linux-headers-amd64, no CMA), `make
-# install DESTDIR=... PREFIX=/usr` and its exact file list, a program built
-# with the installed pkg-config file, `make uninstall`, and DKMS in a
-# throw-away tree (no root side effects: every dkms tree, the signing key and
-# the install tree are under the test's temporary directory).
+# install DESTDIR=... PREFIX=/usr` and its exact file list, a program and
+# cmamem(3)'s example built with the installed pkg-config file, `make
+# uninstall`, and DKMS in a throw-away tree (no root side effects: every
+# dkms tree, the signing key and the install tree are under the test's
+# temporary directory).
 #
 # The udev rule's effect on the node is a guest test: tests/bats/install.bats.
 
@@ -27,6 +28,24 @@ uts_release() {
 list_files() {
 	(cd "$1" && find . ! -type d -printf '%P %y %m %l\n') |
 		sed 's/ l 777 / l /; s/ $//' | LC_ALL=C sort
+}
+
+# installed_cc SRC OUT: build SRC as a user of the install tree $D would,
+# with its pkg-config file (warnings as errors), and check that the program
+# needs the shared libcmamem (-lcmamem was not dropped by the linker).
+# Sets san, the sanitizer flags it used (the caller declares it local).
+installed_cc() {
+	export PKG_CONFIG_SYSROOT_DIR=$D PKG_CONFIG_PATH=$D/usr/lib/pkgconfig PKG_CONFIG_LIBDIR=
+	# An ASan build tree (BUILD=..., see host_helper.bash) installs an ASan
+	# library: the program needs the runtime too.
+	san=
+	if nm -D "$D/usr/lib/libcmamem.so.$VERSION" | grep -q ' U __asan'; then
+		san=-fsanitize=address,undefined
+	fi
+	# shellcheck disable=SC2046
+	cc $san -Wall -Wextra -Werror -o "$2" "$1" $(pkg-config --cflags --libs cmamem)
+	run -0 bash -c "readelf -d '$2' | grep NEEDED"
+	assert_output --partial "[libcmamem.so.0]"
 }
 
 # The same make the user runs, on this checkout and its build tree.
@@ -85,8 +104,17 @@ usr/lib/libcmamem.so l libcmamem.so.0
 usr/lib/libcmamem.so.0 l libcmamem.so.$VERSION
 usr/lib/libcmamem.so.$VERSION f 755
 usr/lib/pkgconfig/cmamem.pc f 644
+usr/libexec/cmamem/v4l2-capture f 755
 usr/share/bash-completion/completions/cmamem f 644
-usr/share/man/man1/cmamem.1 f 644"
+usr/share/doc/cmamem/examples/cmamem-example.c f 644
+usr/share/doc/cmamem/examples/v4l2-capture.c f 644
+usr/share/man/man1/cmamem.1 f 644
+usr/share/man/man3/cmamem.3 f 644"
+	# man3: a link to cmamem.3 for each function of the header.
+	local f
+	for f in $(sed -n 's/^\(int\|void\|const char\) \*\{0,1\}\(cmamem_[a-z_]*\)(.*/\2/p' "$REPO/include/cmamem.h"); do
+		want+=$'\n'"usr/share/man/man3/$f.3 l cmamem.3"
+	done
 	# The section 4 page is installed when the checkout has it (issue 6
 	# is writing it).
 	[ ! -e "$REPO/cma_mem.4" ] || want+=$'\n'"usr/share/man/man4/cma_mem.4 f 644"
@@ -145,23 +173,33 @@ usr/share/man/man1/cmamem.1 f 644"
 	assert_output "$VERSION"
 	run -0 pkg-config --cflags --libs cmamem
 	assert_output "-I$D/usr/include -L$D/usr/lib -lcmamem "
-	# An ASan build tree (BUILD=..., see host_helper.bash) installs an ASan
-	# library: the program needs the runtime too.
-	local san=
-	if nm -D "$D/usr/lib/libcmamem.so.$VERSION" | grep -q ' U __asan'; then
-		san=-fsanitize=address,undefined
-	fi
-	# shellcheck disable=SC2046
-	cc $san -Wall -Wextra -Werror -o "$BATS_TEST_TMPDIR/t" "$BATS_TEST_TMPDIR/t.c" \
-		$(pkg-config --cflags --libs cmamem)
-	run -0 bash -c "readelf -d '$BATS_TEST_TMPDIR/t' | grep NEEDED"
-	assert_output --partial "[libcmamem.so.0]"
+	local san
+	installed_cc "$BATS_TEST_TMPDIR/t.c" "$BATS_TEST_TMPDIR/t"
 	run -0 env LD_LIBRARY_PATH="$D/usr/lib" "$BATS_TEST_TMPDIR/t"
 	assert_output "$VERSION ENOENT 0xc7"
 	# The static library links the same program on its own.
 	cc $san -o "$BATS_TEST_TMPDIR/ts" "$BATS_TEST_TMPDIR/t.c" -I"$D/usr/include" "$D/usr/lib/libcmamem.a"
 	run -0 "$BATS_TEST_TMPDIR/ts"
 	assert_output "$VERSION ENOENT 0xc7"
+}
+
+@test "the installed example (cmamem(3)) builds with the installed pkg-config file and calls libcmamem" {
+	local ex=$D/usr/share/doc/cmamem/examples san
+	# The page's command line, with warnings as errors.
+	installed_cc "$ex/cmamem-example.c" "$BATS_TEST_TMPDIR/ex"
+	# It takes every call of the buffer's life from the shared object.
+	run -0 bash -c "nm -D --undefined-only '$BATS_TEST_TMPDIR/ex' | sed -n 's/.* U \(cmamem_[a-z_]*\)@.*/\1/p' | sort | tr '\n' ' '"
+	assert_output "cmamem_alloc cmamem_close cmamem_export cmamem_free cmamem_info cmamem_map cmamem_open cmamem_sync_begin cmamem_sync_end cmamem_unmap "
+	# No device here: it fails as the page shows, naming the step.
+	run -1 env LD_LIBRARY_PATH="$D/usr/lib" CMAMEM_DEVICE=/nonexistent "$BATS_TEST_TMPDIR/ex"
+	assert_output "cmamem-example: open: No such file or directory"
+	# The sources are the tree's, and v4l2-capture is the one make built.
+	cmp "$REPO/examples/cmamem-example.c" "$ex/cmamem-example.c"
+	cmp "$REPO/examples/v4l2-capture.c" "$ex/v4l2-capture.c"
+	cmp "$BUILD/examples/v4l2-capture" "$D/usr/libexec/cmamem/v4l2-capture"
+	# v4l2-capture outside `cmamem export` says how to run it.
+	run -2 "$D/usr/libexec/cmamem/v4l2-capture"
+	assert_output --partial "run me under \`cmamem export\`"
 }
 
 @test "make uninstall removes every file make install put in place" {

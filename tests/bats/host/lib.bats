@@ -24,6 +24,11 @@ setup() {
 	assert_output ""
 }
 
+@test "cmamem(3) documents exactly the header's functions: NAME, SYNOPSIS prototypes, DESCRIPTION, ERRORS" {
+	run -0 "$REPO/tests/man/check-api" "$REPO"
+	assert_output --regexp "^cmamem\(3\): [1-9][0-9]* functions, as the header declares them$"
+}
+
 @test "soname, symlinks, static library" {
 	run -0 bash -c "objdump -p '$LIB/libcmamem.so' | awk '/SONAME/ { print \$2 }'"
 	assert_output "libcmamem.so.0"

@@ -10,7 +10,8 @@
  * as the one V4L2_MEMORY_DMABUF buffer of a single-planar capture device,
  * streams until the driver hands it back full, stops, and reports the
  * frame. The driver writes the frame straight into the cmamem buffer.
- * An example program of cmamem(1), kept small; not installed.
+ * An example program of cmamem(1), kept small; `make install` puts it in
+ * PREFIX/libexec/cmamem, off PATH.
  */
 #include <errno.h>
 #include <fcntl.h>
