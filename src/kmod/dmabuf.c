@@ -19,6 +19,7 @@
 
 #include "buffer.h"
 #include "cma_mem.h"
+#include "compat.h"
 
 /**
  * struct cmamem_export - one dma-buf made from a buffer
@@ -393,4 +394,4 @@ err_free:
 	return ret;
 }
 
-MODULE_IMPORT_NS(DMA_BUF);
+CMAMEM_IMPORT_NS(DMA_BUF);
