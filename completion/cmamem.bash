@@ -24,7 +24,9 @@ _cmamem_options() {
 	esac
 }
 
-# Buffer ids and names, from the device on the command line if any.
+# Buffer ids and names, from the device on the command line if any. A word
+# that starts UID: is another user's buffer: UID:NAME from `list --all` (the
+# debugfs table, root's; its header names the columns).
 _cmamem_buffers() {
 	local dev=() i
 	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
@@ -33,6 +35,13 @@ _cmamem_buffers() {
 		--device=*) dev=("${COMP_WORDS[i]}") ;;
 		esac
 	done
+	if [[ $cur =~ ^([0-9]+): ]]; then
+		"${COMP_WORDS[0]}" "${dev[@]}" --quiet list --all 2>/dev/null |
+			awk -v uid="${BASH_REMATCH[1]}" '
+				NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+				$col["uid"] == uid && $col["name"] != "-" { print uid ":" $col["name"] }'
+		return
+	fi
 	"${COMP_WORDS[0]}" "${dev[@]}" --quiet list -v 2>/dev/null |
 		awk 'NR > 1 { print $1; if ($NF != "-") print $NF }'
 }

@@ -128,8 +128,9 @@ int cmamem_alloc(struct cmamem *dev, uint64_t size, uint64_t align,
  * @id:		the buffer id
  * @info:	out: the buffer, including its mmap_offset
  *
- * Return: 0; -ENOENT if there is no such buffer; -EPERM if another user
- * owns it; -EINVAL if it is not persistent (only its holders reach it).
+ * Return: 0; -ENOENT if there is no such buffer, or if another user owns
+ * it and the caller lacks CAP_SYS_ADMIN; -EINVAL if it is not persistent
+ * (only its holders reach it).
  */
 int cmamem_attach(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
 
@@ -137,7 +138,8 @@ int cmamem_attach(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
  * cmamem_attach_name() - take a handle to an existing persistent buffer, by
  * name.
  * @dev:	the handle that will hold the buffer
- * @name:	the buffer's name
+ * @name:	the name of one of the caller's own buffers (names are per
+ *		owner, the effective uid); never another user's, even for root
  * @info:	out: the buffer, including its id and mmap_offset
  *
  * Return: as cmamem_attach(), and -EINVAL for an empty or overlong name.
@@ -146,12 +148,29 @@ int cmamem_attach_name(struct cmamem *dev, const char *name,
 		       struct cmamem_info *info);
 
 /**
+ * cmamem_attach_owned() - take a handle to uid @uid's persistent buffer
+ * called @name (since 0.2).
+ * @dev:	the handle that will hold the buffer
+ * @uid:	the owner
+ * @name:	the buffer's name among @uid's buffers
+ * @info:	out: the buffer, including its id and mmap_offset
+ *
+ * How root reaches another user's buffer by name. For a caller without
+ * CAP_SYS_ADMIN, another uid's buffers do not exist.
+ *
+ * Return: as cmamem_attach_name(); -EINVAL also from kernels that predate
+ * it, and for a uid that does not map into the caller's user namespace.
+ */
+int cmamem_attach_owned(struct cmamem *dev, uint32_t uid, const char *name,
+			struct cmamem_info *info);
+
+/**
  * cmamem_info() - describe a buffer.
  * @dev:	the handle (it need not hold the buffer)
  * @id:		the buffer id
  * @info:	out: the buffer
  *
- * Return: 0; -ENOENT; -EPERM for another user's buffer.
+ * Return: 0; -ENOENT, also for another user's buffer without CAP_SYS_ADMIN.
  */
 int cmamem_info(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
 
@@ -177,8 +196,8 @@ int cmamem_list(struct cmamem *dev, uint32_t **idsp, size_t *countp);
  *
  * The memory goes back once no file, mapping or dma-buf holds it.
  *
- * Return: 0; -ENOENT; -EPERM; -EBUSY for a non-persistent buffer that
- * another file holds.
+ * Return: 0; -ENOENT (as for cmamem_info()); -EBUSY for a non-persistent
+ * buffer that another file holds.
  */
 int cmamem_free(struct cmamem *dev, uint32_t id);
 
@@ -220,7 +239,8 @@ int cmamem_unmap(void *addr, uint64_t length);
  *
  * Needed for CMAMEM_CACHE_CACHED buffers; a cheap no-op for the others.
  *
- * Return: 0; -EINVAL for a bad range or direction; -ENOENT; -EPERM.
+ * Return: 0; -EINVAL for a bad range or direction; -ENOENT (as for
+ * cmamem_info()).
  */
 int cmamem_sync(struct cmamem *dev, uint32_t id, uint64_t offset,
 		uint64_t length, enum cmamem_sync_dir dir);
@@ -256,8 +276,8 @@ int cmamem_sync_end(struct cmamem *dev, uint32_t id, uint64_t offset,
  * The dma-buf holds its own reference: the buffer lives while the fd (or a
  * mapping or importer of it) does, even after cmamem_free().
  *
- * Return: 0; -EINVAL for other @flags; -ENOENT; -EPERM; -EACCES if @dev
- * holds no handle to the buffer; -ENOMEM; -EOPNOTSUPP or -ENOTTY from a
+ * Return: 0; -EINVAL for other @flags; -ENOENT (as for cmamem_info());
+ * -EACCES if @dev holds no handle to the buffer; -ENOMEM; -EOPNOTSUPP or -ENOTTY from a
  * module built without export.
  */
 int cmamem_export(struct cmamem *dev, uint32_t id, uint32_t flags, int *fdp);

@@ -29,14 +29,43 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* The length of @s's "DIGITS:" prefix, or 0 if it has none. */
+static size_t owner_prefix(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n && s[n] == ':' ? n + 1 : 0;
+}
+
 /*
  * Ids are all digits and names never are, so the two cannot be confused:
- * "12" is buffer 12, "cam12" is the buffer named cam12.
+ * "12" is buffer 12, "cam12" is the buffer named cam12. Nor do names start
+ * with "DIGITS:", so "1000:cam12" is uid 1000's buffer cam12, the way root
+ * names another user's buffer (a plain name is always the caller's own).
  */
 int arg_ref(const char *s, struct buf_ref *ref)
 {
+	size_t prefix = owner_prefix(s);
+
 	memset(ref, 0, sizeof(*ref));
 	ref->text = s;
+	if (prefix) {
+		uint64_t v = 0;
+		size_t i;
+
+		for (i = 0; i + 1 < prefix; i++) {
+			v = v * 10 + (uint64_t)(s[i] - '0');
+			if (v > UINT32_MAX)
+				return cli_usage("invalid buffer '%s': uid too large",
+						 s);
+		}
+		if (arg_name("buffer name", s + prefix))
+			return EXIT_USAGE;
+		ref->has_owner = 1;
+		ref->owner = (uint32_t)v;
+		ref->name = s + prefix;
+		return 0;
+	}
 	if (all_digits(s)) {
 		uint64_t v = 0;
 
@@ -59,7 +88,8 @@ int arg_ref(const char *s, struct buf_ref *ref)
 }
 
 /* The kernel's rule (1..31 bytes of printable ASCII, no space, no '/'),
- * plus ours: not all digits, since such a name would read as an id. */
+ * plus ours: not all digits, since such a name would read as an id, and no
+ * "DIGITS:" prefix, which would read as UID:NAME. */
 int arg_name(const char *what, const char *s)
 {
 	const char *p;
@@ -80,6 +110,9 @@ int arg_name(const char *what, const char *s)
 	}
 	if (all_digits(s))
 		return cli_usage("invalid %s '%s': all digits (that is an id)",
+				 what, s);
+	if (owner_prefix(s))
+		return cli_usage("invalid %s '%s': starts with digits and ':' (that is UID:NAME)",
 				 what, s);
 	return 0;
 }

@@ -63,10 +63,16 @@ struct cli {
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
 
-/* A buffer as named on the command line: an id (all digits) or a name. */
+/*
+ * A buffer as named on the command line: an id (all digits), a name (one of
+ * the caller's own), or UID:NAME (uid UID's buffer NAME, which root may
+ * reach).
+ */
 struct buf_ref {
 	uint32_t id;			/* 0 when named */
 	const char *name;		/* NULL when by id */
+	int has_owner;			/* UID:NAME */
+	uint32_t owner;			/* UID, when has_owner */
 	const char *text;		/* as typed, for messages */
 };
 

@@ -38,15 +38,17 @@ int cli_open(const struct cli *cli, struct cmamem **devp)
 }
 
 /*
- * Take a handle to a persistent buffer, by id or name. The handle lasts
- * until the device is closed, which is what lets us map the buffer.
+ * Take a handle to a persistent buffer, by id, name or UID:NAME. The handle
+ * lasts until the device is closed, which is what lets us map the buffer.
  */
 int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 	       struct cmamem_info *info)
 {
 	int ret;
 
-	if (ref->name)
+	if (ref->has_owner)
+		ret = cmamem_attach_owned(dev, ref->owner, ref->name, info);
+	else if (ref->name)
 		ret = cmamem_attach_name(dev, ref->name, info);
 	else
 		ret = cmamem_attach(dev, ref->id, info);
@@ -56,8 +58,8 @@ int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 	 * which only the process that made it can reach. */
 	if (ret == -EINVAL)
 		return ref->name ?
-			cli_fail(ret, "buffer '%s' is not persistent", ref->name) :
+			cli_fail(ret, "buffer '%s' is not persistent", ref->text) :
 			cli_fail(ret, "buffer %u is not persistent", ref->id);
-	return ref->name ? cli_fail(ret, "buffer '%s'", ref->name) :
+	return ref->name ? cli_fail(ret, "buffer '%s'", ref->text) :
 			   cli_fail(ret, "buffer %u", ref->id);
 }

@@ -10,7 +10,8 @@
  * Each buffer is two files in CMA_MEM_FAKE_DIR: ID.data (the bytes, which
  * mmap maps shared, so a persistent buffer crosses commands as it does in
  * the kernel) and ID.meta ("size flags uid name"). It models the errno
- * conventions the CLI depends on (ENOENT, EPERM by uid in the meta file,
+ * conventions the CLI depends on (ENOENT, also for another uid's buffer by
+ * the uid in the meta file; names per owner, ATTACH_BY_UID,
  * EINVAL, EEXIST, EACCES for mmap without a handle, ENOTTY; EDQUOT with
  * CMAMEM_FAKE_LIMIT=N buffers; EXPORT hands out the data file), not the memory:
  * there is no DMA, no CMA, and no locking between processes.
@@ -189,28 +190,29 @@ static int name_ok(const char *name)
 	return 1;
 }
 
-static __u32 find_name(const char *name)
+/* Names are per owner. */
+static __u32 find_name(const char *name, __u32 uid)
 {
 	struct meta m;
 	__u32 id;
 
 	for (id = 1; id < MAX_ID; id++)
-		if (!meta_read(id, &m) && !strcmp(m.name, name))
+		if (!meta_read(id, &m) && m.uid == uid && !strcmp(m.name, name))
 			return id;
 	return 0;
 }
 
-/* The owner check every by-id command makes. */
+/* The owner check every by-id command makes: another's buffer is absent. */
 static int lookup(__u32 id, struct meta *m)
 {
 	int ret = meta_read(id, m);
 
 	if (ret)
 		return ret;
-	/* Root passes as CAP_SYS_ADMIN only if asked, so tests as root see EPERM. */
-	if (m->uid != getuid() &&
-	    !(getuid() == 0 && getenv("CMAMEM_FAKE_ADMIN")))
-		return -EPERM;
+	/* Root passes as CAP_SYS_ADMIN only if asked, so tests as root see ENOENT. */
+	if (m->uid != geteuid() &&
+	    !(geteuid() == 0 && getenv("CMAMEM_FAKE_ADMIN")))
+		return -ENOENT;
 	return 0;
 }
 
@@ -229,7 +231,7 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	    (a->align & (a->align - 1)) || !name_ok(a->name) || a->id ||
 	    a->mmap_offset || a->dma_addr)
 		return -EINVAL;
-	if (a->name[0] && find_name(a->name))
+	if (a->name[0] && find_name(a->name, geteuid()))
 		return -EEXIST;
 	/* CMAMEM_FAKE_LIMIT=N: a quota of N buffers, then EDQUOT. */
 	limit = getenv("CMAMEM_FAKE_LIMIT") ? atoi(getenv("CMAMEM_FAKE_LIMIT")) : -1;
@@ -250,7 +252,7 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	m.size = (a->size + ps - 1) & ~(ps - 1);
 	/* Report where it "came from", as INFO does. */
 	m.flags = a->flags | ((a->flags & CMA_MEM_FROM_POOL) ? 0 : CMA_MEM_FROM_CMA);
-	m.uid = getuid();
+	m.uid = geteuid();
 	memcpy(m.name, a->name, sizeof(m.name));
 	path_of(path, sizeof(path), id, "data");
 	fd = real_open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -287,12 +289,14 @@ static int do_info(struct fake_file *f, struct cma_mem_info *i, int attach)
 	__u32 id = i->id;
 	int ret;
 
-	if (i->reserved || i->flags)
+	if (i->reserved || i->flags ||
+	    (i->attach_flags & ~CMA_MEM_ATTACH_FLAGS) ||
+	    (i->attach_flags && (!attach || id)))
 		return -EINVAL;
 	if (!id) {
 		if (!attach || !i->name[0] || !name_ok(i->name))
 			return -EINVAL;
-		id = find_name(i->name);
+		id = find_name(i->name, i->attach_flags ? i->uid : geteuid());
 		if (!id)
 			return -ENOENT;
 	}
@@ -339,7 +343,7 @@ static int do_list(struct cma_mem_list *l)
 	l->count = 0;
 	l->next = 0;
 	for (id = l->start ? l->start : 1; id < MAX_ID; id++) {
-		if (meta_read(id, &m) || m.uid != getuid())
+		if (meta_read(id, &m) || m.uid != geteuid())
 			continue;
 		if (l->count == l->capacity) {
 			l->next = id;

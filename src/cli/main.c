@@ -242,6 +242,12 @@ static const struct action_type actions[] = {
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
 
+/* How a buffer is named, for every action that takes one. */
+static const char buffer_help[] =
+	"A buffer is ID (all digits), NAME (one of your own buffers), or UID:NAME\n"
+	"(user UID's buffer NAME, for root: a plain NAME never reaches another\n"
+	"user's buffer).";
+
 static const struct action_type *find_action(const char *name)
 {
 	size_t i;
@@ -344,6 +350,7 @@ static void print_global_help(poptContext ctx)
 			 actions[i].arg_help);
 		printf("  %-20s %s\n", head, actions[i].summary);
 	}
+	printf("\n%s\n", buffer_help);
 	puts("\nRun `cmamem ACTION --help` for an action's options; see cmamem(1).\n"
 	     "Exit status: 0 ok, 1 failed, 2 usage error, 3 not found,\n"
 	     "4 permission denied, 5 limit reached.");
@@ -353,6 +360,10 @@ static void print_action_help(poptContext ctx, const struct action_type *a)
 {
 	poptPrintHelp(ctx, stdout, 0);
 	printf("\n%s\n", a->help);
+	/* The actions that take a buffer argument. */
+	if (strstr(a->arg_help, "ID|NAME") || strstr(a->help, "ID|NAME") ||
+	    a->handler == action_copy)
+		printf("\n%s\n", buffer_help);
 }
 
 /* popt's error for the option it stopped at, as one usage line. */

@@ -71,14 +71,40 @@ static u64 cmamem_max_align(void)
 #endif
 }
 
-static bool cmamem_may_use(const struct cmamem_buf *buf)
+/*
+ * Buffers belong to the effective uid, as SysV IPC objects and files do: a
+ * setuid helper's buffers are its own, and a daemon that took a user's euid
+ * allocates as, and within the quota of, that user.
+ */
+static kuid_t cmamem_owner(void)
 {
-	return uid_eq(buf->uid, current_uid()) || capable(CAP_SYS_ADMIN);
+	return current_euid();
 }
 
-static u32 cmamem_name_hash(const char *name)
+/*
+ * Whether the caller may use @buf: its owner may, and so may CAP_SYS_ADMIN
+ * once it has named the buffer explicitly (by id, or by name with the
+ * owner's uid: plain names only reach the caller's own buffers). To anyone
+ * else the buffer does not exist.
+ */
+static bool cmamem_may_use(const struct cmamem_buf *buf)
 {
-	return full_name_hash(NULL, name, strlen(name));
+	if (uid_eq(buf->uid, cmamem_owner()))
+		return true;
+	/*
+	 * The quiet check decides: an unprivileged caller guessing ids would
+	 * otherwise log an LSM denial on every guess. A caller that has the
+	 * capability is then really using it, so that use is audited (and
+	 * marks the task PF_SUPERPRIV).
+	 */
+	return has_capability_noaudit(current, CAP_SYS_ADMIN) &&
+	       capable(CAP_SYS_ADMIN);
+}
+
+/* Names are per owner: the uid is part of the key. */
+static u32 cmamem_name_hash(const char *name, kuid_t uid)
+{
+	return full_name_hash(NULL, name, strlen(name)) ^ __kuid_val(uid);
 }
 
 /* A reachable buffer by id, or NULL. */
@@ -92,27 +118,26 @@ static struct cmamem_buf *cmamem_buf_find(u32 id)
 }
 
 /*
- * @buf, found by id or name, if the caller may use it: ERR_PTR(-ENOENT) if
- * it was not found, ERR_PTR(-EPERM) if it is another user's.
+ * @buf, found by id or name, if the caller may use it, else ERR_PTR(-ENOENT):
+ * a buffer the caller may not use answers as one that does not exist, so
+ * that other users' ids and names cannot be told from free ones.
  */
 static struct cmamem_buf *cmamem_buf_usable(struct cmamem_buf *buf)
 {
-	if (!buf)
+	if (!buf || !cmamem_may_use(buf))
 		return ERR_PTR(-ENOENT);
-	if (!cmamem_may_use(buf))
-		return ERR_PTR(-EPERM);
 	return buf;
 }
 
-/* A reachable buffer by name, or NULL. */
-static struct cmamem_buf *cmamem_buf_find_name(const char *name)
+/* @uid's reachable buffer called @name, or NULL. */
+static struct cmamem_buf *cmamem_buf_find_name(const char *name, kuid_t uid)
 {
 	struct cmamem_buf *buf;
 
 	lockdep_assert_held(&cmamem.lock);
 	hash_for_each_possible(cmamem.names, buf, name_node,
-			       cmamem_name_hash(name))
-		if (!strcmp(buf->name, name))
+			       cmamem_name_hash(name, uid))
+		if (uid_eq(buf->uid, uid) && !strcmp(buf->name, name))
 			return buf;
 	return NULL;
 }
@@ -292,7 +317,7 @@ static int cmamem_buf_publish(struct cmamem_file *cf, struct cmamem_buf *buf,
 
 	lockdep_assert_held(&cmamem.lock);
 
-	if (buf->name[0] && cmamem_buf_find_name(buf->name))
+	if (buf->name[0] && cmamem_buf_find_name(buf->name, buf->uid))
 		return -EEXIST;
 
 	ret = xa_alloc_cyclic(&cmamem.bufs, &buf->id, buf, CMAMEM_ID_LIMIT,
@@ -328,7 +353,7 @@ static int cmamem_buf_publish(struct cmamem_file *cf, struct cmamem_buf *buf,
 
 	if (buf->name[0])
 		hash_add(cmamem.names, &buf->name_node,
-			 cmamem_name_hash(buf->name));
+			 cmamem_name_hash(buf->name, buf->uid));
 	if (legacy)
 		cf->legacy = buf;
 	return 0;
@@ -373,8 +398,14 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 	info->flags = buf->flags;
 	info->size = buf->size;
 	info->mmap_offset = (u64)buf->pgoff << PAGE_SHIFT;
-	/* A physical address is a way into memory: keep it to the trusted. */
-	info->dma_addr = capable(CAP_SYS_RAWIO) ? buf->dma_addr : 0;
+	/*
+	 * A physical address is a way into memory: keep it to the trusted.
+	 * This only decides what to report, on every ALLOC and INFO: it must
+	 * neither log a denial nor count as a use of the capability
+	 * (PF_SUPERPRIV, which ns_capable_noaudit() would still set).
+	 */
+	info->dma_addr = has_capability_noaudit(current, CAP_SYS_RAWIO) ?
+			 buf->dma_addr : 0;
 	info->uid = from_kuid_munged(current_user_ns(), buf->uid);
 	info->handles = buf->handles;
 	info->mappings = atomic_read(&buf->mappings);
@@ -470,7 +501,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	buf->flags = req->flags;
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;
-	buf->uid = current_uid();
+	buf->uid = cmamem_owner();
 	buf->pid = task_tgid_nr(current);
 	get_task_comm(buf->comm, current);
 	buf->created_ns = ktime_get_boottime_ns();
@@ -480,7 +511,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	/* Spare a long allocation doomed to fail; publishing checks again. */
 	if (buf->name[0]) {
 		mutex_lock(&cmamem.lock);
-		ret = cmamem_buf_find_name(buf->name) ? -EEXIST : 0;
+		ret = cmamem_buf_find_name(buf->name, buf->uid) ? -EEXIST : 0;
 		mutex_unlock(&cmamem.lock);
 		if (ret)
 			goto err_free_buf;
@@ -524,7 +555,7 @@ err_free_buf:
  * @cf:		the caller's file
  * @id:		the buffer
  *
- * Return: 0, -ENOENT for no such buffer, -EPERM for another user's, or
+ * Return: 0, -ENOENT for no such buffer (or one the caller may not use), or
  * -EBUSY if there was nothing to drop: a buffer that is not persistent
  * and that @cf holds no handle to.
  */
@@ -563,25 +594,40 @@ out_unlock:
 }
 
 /**
- * cmamem_buf_attach - give @cf a handle to a persistent buffer
+ * cmamem_buf_attach - find the persistent buffer ATTACH asks for
  * @cf:		the caller's file
- * @info:	in: id, or 0 and a name; out: the buffer's info
+ * @info:	in: id, or 0 and a name (and, with CMA_MEM_ATTACH_BY_UID, the
+ *		owner's uid); out: the buffer's info, as it will be once @cf
+ *		holds it
+ * @bufp:	set to the buffer, with a reference that the caller passes to
+ *		cmamem_buf_attach_commit() once the answer reached user space,
+ *		or drops with cmamem_buf_put() if it could not
  *
- * Attaching a buffer @cf already holds changes nothing.
+ * A plain name is looked up among the caller's own buffers, whoever the
+ * caller is: root reaches another user's buffer only by saying so.
  *
- * Return: 0, -ENOENT, -EPERM, or -EINVAL for a buffer that is not
- * persistent.
+ * Return: 0, -ENOENT (also for a buffer the caller may not use), or -EINVAL
+ * for a buffer that is not persistent or a uid that does not map.
  */
-int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info)
+int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info,
+		      struct cmamem_buf **bufp)
 {
+	kuid_t owner = cmamem_owner();
 	struct cmamem_buf *buf;
 	int ret = 0;
+
+	if (info->attach_flags & CMA_MEM_ATTACH_BY_UID) {
+		owner = make_kuid(current_user_ns(), info->uid);
+		if (!uid_valid(owner))
+			return -EINVAL;
+	}
 
 	mutex_lock(&cmamem.lock);
 	if (info->id)
 		buf = cmamem_buf_usable(cmamem_buf_find(info->id));
 	else
-		buf = cmamem_buf_usable(cmamem_buf_find_name(info->name));
+		buf = cmamem_buf_usable(cmamem_buf_find_name(info->name,
+							     owner));
 	if (IS_ERR(buf)) {
 		ret = PTR_ERR(buf);
 		goto out_unlock;
@@ -590,16 +636,50 @@ int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (!xa_load(&cf->handles, buf->id)) {
-		ret = xa_insert(&cf->handles, buf->id, buf, GFP_KERNEL);
-		if (ret)
-			goto out_unlock;
-		buf->handles++;
-		kref_get(&buf->ref);
-	}
+	kref_get(&buf->ref);
 	cmamem_buf_fill_info(buf, info);
+	if (!xa_load(&cf->handles, buf->id))
+		info->handles++;
+	*bufp = buf;
 out_unlock:
 	mutex_unlock(&cmamem.lock);
+	return ret;
+}
+
+/**
+ * cmamem_buf_attach_commit - give @cf the handle ATTACH found @buf for
+ * @cf:		the caller's file
+ * @buf:	from cmamem_buf_attach(); its reference becomes the handle's,
+ *		or is dropped
+ *
+ * Called only once the answer is out, so that no handle is made that the
+ * caller was not told about. Attaching a buffer @cf already holds changes
+ * nothing.
+ *
+ * Return: 0, -ENOENT if the buffer was freed meanwhile, -EINVAL if it stopped
+ * being persistent, or -ENOMEM.
+ */
+int cmamem_buf_attach_commit(struct cmamem_file *cf, struct cmamem_buf *buf)
+{
+	int ret = 0;
+
+	mutex_lock(&cmamem.lock);
+	if (buf->dead || !(buf->flags & CMA_MEM_PERSIST)) {
+		ret = buf->dead ? -ENOENT : -EINVAL;
+		goto out_put;
+	}
+	if (xa_load(&cf->handles, buf->id))
+		goto out_put;
+	ret = xa_insert(&cf->handles, buf->id, buf, GFP_KERNEL);
+	if (ret)
+		goto out_put;
+	buf->handles++;
+	mutex_unlock(&cmamem.lock);
+	return 0;
+
+out_put:
+	mutex_unlock(&cmamem.lock);
+	cmamem_buf_put(buf);
 	return ret;
 }
 
@@ -607,7 +687,7 @@ out_unlock:
  * cmamem_buf_info - describe a buffer
  * @info:	in: id; out: the buffer's info
  *
- * Return: 0, -ENOENT, or -EPERM for another user's buffer.
+ * Return: 0, or -ENOENT (also for a buffer the caller may not use).
  */
 int cmamem_buf_info(struct cma_mem_info *info)
 {
@@ -636,7 +716,7 @@ int cmamem_buf_info(struct cma_mem_info *info)
  */
 int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next)
 {
-	kuid_t uid = current_uid();
+	kuid_t uid = cmamem_owner();
 	struct cmamem_buf *buf;
 	unsigned long id;
 	u32 n = 0;
@@ -667,7 +747,8 @@ int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next)
  * Only CACHED buffers need it; for the others the CPU mapping does not
  * cache, and this only checks the arguments.
  *
- * Return: 0, -ENOENT, -EPERM, or -EINVAL for a range outside the buffer.
+ * Return: 0, -ENOENT (also for a buffer the caller may not use), or -EINVAL
+ * for a range outside the buffer.
  */
 int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir)
 {
@@ -723,8 +804,10 @@ out_unlock:
  * cmamem_vma_get().
  *
  * Return: the buffer, ERR_PTR(-EINVAL) for an offset that belongs to no
- * buffer or a range past its end, or ERR_PTR(-EACCES) for a buffer @cf
- * holds no handle to.
+ * buffer or a range past its end, or ERR_PTR(-EACCES) for a buffer of the
+ * caller's that @cf holds no handle to. Another user's buffer that @cf holds
+ * no handle to answers as no buffer at all (-EINVAL), root's mappings too:
+ * mmap names no owner, and root can ATTACH the buffer by id first.
  */
 struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
 					  unsigned long pgoff,
@@ -747,7 +830,8 @@ struct cmamem_buf *cmamem_buf_get_mapping(struct cmamem_file *cf,
 		goto out_unlock;
 	}
 	if (!xa_load(&cf->handles, buf->id)) {
-		buf = ERR_PTR(-EACCES);
+		buf = ERR_PTR(uid_eq(buf->uid, cmamem_owner()) ? -EACCES :
+				   -EINVAL);
 		goto out_unlock;
 	}
 	cmamem_vma_get(buf);
@@ -763,8 +847,8 @@ out_unlock:
  *
  * The buffer counts the export until cmamem_buf_put_export().
  *
- * Return: the buffer, ERR_PTR(-ENOENT), ERR_PTR(-EPERM) for another user's
- * buffer, or ERR_PTR(-EACCES) for one @cf holds no handle to.
+ * Return: the buffer, ERR_PTR(-ENOENT) (also for a buffer the caller may not
+ * use), or ERR_PTR(-EACCES) for one @cf holds no handle to.
  */
 struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id)
 {

@@ -102,7 +102,9 @@ void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size);
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info);
 int cmamem_buf_free(struct cmamem_file *cf, u32 id);
-int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info);
+int cmamem_buf_attach(struct cmamem_file *cf, struct cma_mem_info *info,
+		      struct cmamem_buf **bufp);
+int cmamem_buf_attach_commit(struct cmamem_file *cf, struct cmamem_buf *buf);
 int cmamem_buf_info(struct cma_mem_info *info);
 int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next);
 int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir);

@@ -17,6 +17,7 @@
 #include <linux/xarray.h>
 
 struct cmamem_buf;
+struct dma_buf;
 struct seq_file;
 
 /**
@@ -73,6 +74,19 @@ struct cmamem_file {
 	struct cmamem_buf *legacy;
 };
 
+/**
+ * struct cmamem_pending - what ATTACH and EXPORT made but give the caller
+ *	only once the answer has reached user space (see cmamem_ioctl())
+ * @buf:	ATTACH: a buffer reference, to become the file's handle
+ * @dmabuf:	EXPORT: the dma-buf, whose file goes in @fd
+ * @fd:		EXPORT: the reserved, not yet installed, fd the answer names
+ */
+struct cmamem_pending {
+	struct cmamem_buf *buf;
+	struct dma_buf *dmabuf;
+	int fd;
+};
+
 /* main.c */
 int cmamem_parse_bytes(const char *s, u64 *v);
 
@@ -92,7 +106,10 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0);
 
 /* dmabuf.c */
-int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd);
+int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
+		  struct cmamem_pending *p);
+void cmamem_export_install(struct cmamem_pending *p);
+void cmamem_export_abort(struct cmamem_pending *p);
 
 /* debugfs.c */
 void cmamem_debugfs_init(void);

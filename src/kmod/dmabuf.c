@@ -8,6 +8,7 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
@@ -19,6 +20,7 @@
 
 #include "buffer.h"
 #include "cma_mem.h"
+#include "compat.h"
 
 /**
  * struct cmamem_export - one dma-buf made from a buffer
@@ -320,12 +322,15 @@ static const struct dma_buf_ops cmamem_dmabuf_ops = {
  * @cf:		the caller's file, which must hold a handle to the buffer
  * @id:		the buffer
  * @flags:	O_CLOEXEC and the access mode, already checked
- * @fd:		set to the new file descriptor
+ * @p:		set to the dma-buf and a reserved fd for it, which
+ *		cmamem_export_install() installs once the caller has been told
+ *		the fd, or cmamem_export_abort() gives back if it could not be
  *
- * Return: 0, -ENOENT, -EPERM, -EACCES (see cmamem_buf_get_export()),
- * -ENOMEM, or the dma-buf core's errors.
+ * Return: 0, -ENOENT, -EACCES (see cmamem_buf_get_export()), -ENOMEM,
+ * -EMFILE, or the dma-buf core's errors.
  */
-int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd)
+int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
+		  struct cmamem_pending *p)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct cmamem_export *exp;
@@ -374,13 +379,19 @@ int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd)
 	dmabuf->name = name;
 	spin_unlock(&dmabuf->name_lock);
 
-	ret = dma_buf_fd(dmabuf, flags);
+	/*
+	 * Not dma_buf_fd(), which installs the fd at once: another thread
+	 * could use or close it before the answer is written, and if the
+	 * answer then cannot be, it could not be taken back.
+	 */
+	ret = get_unused_fd_flags(flags);
 	if (ret < 0) {
 		/* Its release drops the buffer and frees @exp and @name. */
 		dma_buf_put(dmabuf);
 		return ret;
 	}
-	*fd = ret;
+	p->dmabuf = dmabuf;
+	p->fd = ret;
 	return 0;
 
 err_free_name:
@@ -393,4 +404,17 @@ err_free:
 	return ret;
 }
 
-MODULE_IMPORT_NS(DMA_BUF);
+/* The fd reserved by cmamem_export() now refers to the dma-buf. */
+void cmamem_export_install(struct cmamem_pending *p)
+{
+	fd_install(p->fd, p->dmabuf->file);
+}
+
+/* Nobody saw the fd: give it back, and drop the dma-buf. */
+void cmamem_export_abort(struct cmamem_pending *p)
+{
+	put_unused_fd(p->fd);
+	dma_buf_put(p->dmabuf);
+}
+
+CMAMEM_IMPORT_NS(DMA_BUF);

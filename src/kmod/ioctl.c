@@ -80,25 +80,40 @@ static int cmamem_ioc_free(struct cmamem_file *cf, void *data)
 	return cmamem_buf_free(cf, arg->id);
 }
 
+static struct cmamem_pending *cmamem_pending(void *data);
+
 static int cmamem_ioc_attach(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->reserved)
+	if (arg->reserved || arg->attach_flags & ~CMA_MEM_ATTACH_FLAGS)
 		return -EINVAL;
 	/* By id, or by name: exactly one of them. */
 	if (!arg->id == cmamem_name_empty(arg->name))
 		return -EINVAL;
 	if (!arg->id && !cmamem_name_valid(arg->name))
 		return -EINVAL;
-	return cmamem_buf_attach(cf, arg);
+	/* An id needs no owner. */
+	if (arg->id && arg->attach_flags)
+		return -EINVAL;
+	return cmamem_buf_attach(cf, arg, &cmamem_pending(data)->buf);
+}
+
+static void cmamem_ioc_attach_undo(struct cmamem_file *cf, void *data)
+{
+	cmamem_buf_put(cmamem_pending(data)->buf);
+}
+
+static int cmamem_ioc_attach_commit(struct cmamem_file *cf, void *data)
+{
+	return cmamem_buf_attach_commit(cf, cmamem_pending(data)->buf);
 }
 
 static int cmamem_ioc_info(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->reserved)
+	if (arg->reserved || arg->attach_flags)
 		return -EINVAL;
 	return cmamem_buf_info(arg);
 }
@@ -141,11 +156,27 @@ static int cmamem_ioc_sync(struct cmamem_file *cf, void *data)
 static int cmamem_ioc_export(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_export *arg = data;
+	struct cmamem_pending *p = cmamem_pending(data);
+	int ret;
 
 	if (arg->reserved || arg->flags & ~(O_CLOEXEC | O_ACCMODE) ||
 	    (arg->flags & O_ACCMODE) == O_ACCMODE)
 		return -EINVAL;
-	return cmamem_export(cf, arg->id, arg->flags, &arg->fd);
+	ret = cmamem_export(cf, arg->id, arg->flags, p);
+	if (!ret)
+		arg->fd = p->fd;
+	return ret;
+}
+
+static void cmamem_ioc_export_undo(struct cmamem_file *cf, void *data)
+{
+	cmamem_export_abort(cmamem_pending(data));
+}
+
+static int cmamem_ioc_export_commit(struct cmamem_file *cf, void *data)
+{
+	cmamem_export_install(cmamem_pending(data));
+	return 0;
 }
 
 struct cmamem_ioctl_desc {
@@ -155,17 +186,21 @@ struct cmamem_ioctl_desc {
 	void (*undo)(struct cmamem_file *cf, void *data);
 	/* The handler writes an answer into the struct. */
 	bool answers;
+	/* Called once the answer is out: gives what the handler kept back. */
+	int (*commit)(struct cmamem_file *cf, void *data);
 };
 
 /* Indexed by _IOC_NR(). */
 static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
 	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo, true },
 	{ CMA_MEM_IOC_FREE, cmamem_ioc_free, NULL, false },
-	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach, NULL, true },
+	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach, cmamem_ioc_attach_undo, true,
+	  cmamem_ioc_attach_commit },
 	{ CMA_MEM_IOC_INFO, cmamem_ioc_info, NULL, true },
 	{ CMA_MEM_IOC_LIST, cmamem_ioc_list, NULL, true },
 	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync, NULL, false },
-	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export, NULL, true },
+	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export, cmamem_ioc_export_undo, true,
+	  cmamem_ioc_export_commit },
 };
 
 /* The largest argument of all, for the on-stack copy. */
@@ -178,11 +213,28 @@ union cmamem_ioctl_arg {
 	struct cma_mem_export export;
 };
 
+/*
+ * One call: its argument, and what ATTACH and EXPORT made but keep back
+ * until the answer is out. Handlers get &arg; cmamem_pending() finds the
+ * rest.
+ */
+struct cmamem_ioctl_call {
+	union cmamem_ioctl_arg arg;
+	struct cmamem_pending pending;
+};
+
+static struct cmamem_pending *cmamem_pending(void *data)
+{
+	union cmamem_ioctl_arg *arg = data;
+
+	return &container_of(arg, struct cmamem_ioctl_call, arg)->pending;
+}
+
 long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	const struct cmamem_ioctl_desc *desc;
 	void __user *uarg = (void __user *)arg;
-	union cmamem_ioctl_arg karg;
+	struct cmamem_ioctl_call call = {};
 	size_t usize, ksize;
 	unsigned int nr;
 	int ret;
@@ -206,29 +258,34 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	 */
 	usize = _IOC_SIZE(cmd);
 	ksize = _IOC_SIZE(desc->cmd);
-	ret = copy_struct_from_user(&karg, ksize, uarg, usize);
+	ret = copy_struct_from_user(&call.arg, ksize, uarg, usize);
 	if (ret)
 		return ret;
 
 	/*
-	 * A request whose answer cannot be written back fails before it acts:
-	 * ATTACH's new handle and EXPORT's installed fd have no safe undo (the
-	 * fd may already be another thread's). Writing back the bytes just
-	 * read changes nothing the caller can see. FREE and SYNC answer
-	 * nothing, and are not written back at all.
+	 * A request whose answer cannot be written back fails before it acts,
+	 * which spares ALLOC a long allocation made for nothing. Writing back
+	 * the bytes just read changes nothing the caller can see. FREE and
+	 * SYNC answer nothing, and are not written back at all. This proves
+	 * nothing about the copy after the request (another thread may
+	 * mprotect() the page meanwhile): that one has its undo and commit.
 	 */
-	if (desc->answers && copy_to_user(uarg, &karg, min(usize, ksize)))
+	if (desc->answers && copy_to_user(uarg, &call.arg, min(usize, ksize)))
 		return -EFAULT;
 
-	ret = desc->handler(file->private_data, &karg);
+	ret = desc->handler(file->private_data, &call.arg);
 	if (ret || !desc->answers)
 		return ret;
 
-	/* Only if another thread took the memory away meanwhile. */
-	if (copy_to_user(uarg, &karg, min(usize, ksize))) {
+	/*
+	 * ATTACH's handle and EXPORT's fd are given only after the answer is
+	 * out: an fd installed first could be another thread's before a failed
+	 * copy, with no safe undo.
+	 */
+	if (copy_to_user(uarg, &call.arg, min(usize, ksize))) {
 		if (desc->undo)
-			desc->undo(file->private_data, &karg);
+			desc->undo(file->private_data, &call.arg);
 		return -EFAULT;
 	}
-	return 0;
+	return desc->commit ? desc->commit(file->private_data, &call.arg) : 0;
 }

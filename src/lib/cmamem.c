@@ -152,15 +152,23 @@ CMAMEM_EXPORT int cmamem_alloc(struct cmamem *dev, uint64_t size,
 	return 0;
 }
 
-/* ATTACH and INFO share a struct: id, or id 0 and a name. */
+/*
+ * ATTACH and INFO share a struct: id, or id 0 and a name; for ATTACH by
+ * name, @owner (if not NULL) says whose buffer it is.
+ */
 static int info_ioctl(struct cmamem *dev, unsigned long cmd, uint32_t id,
-		      const char *name, struct cmamem_info *info)
+		      const char *name, const uint32_t *owner,
+		      struct cmamem_info *info)
 {
 	struct cma_mem_info req;
 	int ret;
 
 	memset(&req, 0, sizeof(req));
 	req.id = id;
+	if (owner) {
+		req.attach_flags = CMA_MEM_ATTACH_BY_UID;
+		req.uid = *owner;
+	}
 	ret = put_name(req.name, name);
 	if (ret)
 		return ret;
@@ -177,7 +185,7 @@ CMAMEM_EXPORT int cmamem_attach(struct cmamem *dev, uint32_t id,
 	/* id 0 would mean "by name" to the kernel: not what was asked. */
 	if (!id)
 		return -ENOENT;
-	return info_ioctl(dev, CMA_MEM_IOC_ATTACH, id, NULL, info);
+	return info_ioctl(dev, CMA_MEM_IOC_ATTACH, id, NULL, NULL, info);
 }
 
 CMAMEM_EXPORT int cmamem_attach_name(struct cmamem *dev, const char *name,
@@ -185,7 +193,16 @@ CMAMEM_EXPORT int cmamem_attach_name(struct cmamem *dev, const char *name,
 {
 	if (!name || !*name)
 		return -EINVAL;
-	return info_ioctl(dev, CMA_MEM_IOC_ATTACH, 0, name, info);
+	return info_ioctl(dev, CMA_MEM_IOC_ATTACH, 0, name, NULL, info);
+}
+
+CMAMEM_EXPORT int cmamem_attach_owned(struct cmamem *dev, uint32_t uid,
+				      const char *name,
+				      struct cmamem_info *info)
+{
+	if (!name || !*name)
+		return -EINVAL;
+	return info_ioctl(dev, CMA_MEM_IOC_ATTACH, 0, name, &uid, info);
 }
 
 CMAMEM_EXPORT int cmamem_info(struct cmamem *dev, uint32_t id,
@@ -193,7 +210,7 @@ CMAMEM_EXPORT int cmamem_info(struct cmamem *dev, uint32_t id,
 {
 	if (!id)
 		return -ENOENT;
-	return info_ioctl(dev, CMA_MEM_IOC_INFO, id, NULL, info);
+	return info_ioctl(dev, CMA_MEM_IOC_INFO, id, NULL, NULL, info);
 }
 
 CMAMEM_EXPORT int cmamem_list(struct cmamem *dev, uint32_t **idsp,

@@ -4,7 +4,11 @@
 # none of it works:
 # - other uids' buffers, found by guessing ids, names or mmap offsets,
 #   cannot be looked at, read, written, mapped, freed, attached, exported or
-#   synced (tests/c/attack guess, ioctl-abi foreign, and the CLI);
+#   synced, and answer as buffers that do not exist (ENOENT; mmap EINVAL)
+#   (tests/c/attack guess, ioctl-abi foreign, and the CLI);
+# - names are per owner: a user cannot squat the name a root service
+#   attaches, and root reaches another user's buffer only by id or UID:NAME;
+# - the effective uid owns a buffer and pays for it;
 # - the limits cannot be written, debugfs cannot be read;
 # - no DMA or physical address: ALLOC, INFO, legacy ALLOC, pagemap;
 # - the quota holds (EDQUOT), also for a persistent buffer whose process is
@@ -76,25 +80,26 @@ all_ids() {
 	assert_line "uid: 0"
 }
 
-@test "a foreign uid gets EPERM for root's buffer (INFO, ATTACH, SYNC, FREE), EACCES for mmap, and no sight of it in LIST" {
+@test "root's buffer does not exist for a foreign uid: ENOENT (INFO, ATTACH, also as 0:NAME, SYNC, EXPORT, FREE), EINVAL for mmap, not in LIST, its name free" {
 	track_alloc 64K --name rootbuf
 	local id=$output off
 	run_cmamem 0 info "$id"
 	off=$(sed -n 's/^mmap_offset: //p' <<<"$output")
-	run as_user $ATTACKER "$CMAMEM_TESTS/ioctl-abi" foreign "$id" rootbuf "$off"
+	run as_user $ATTACKER "$CMAMEM_TESTS/ioctl-abi" foreign "$id" rootbuf "$off" 0
 	local rc=$status out=$output
 	run_cmamem 0 free "$id"
 	[ "$rc" -eq 0 ] || fail "ioctl-abi foreign exited $rc: $out"
 }
 
-@test "a foreign uid's CLI commands on root's buffer exit 4 and change nothing" {
-	track_alloc 8K
+@test "a foreign uid's CLI commands on root's buffer exit 3 (no such buffer) and change nothing" {
+	track_alloc 8K --name atk-cli
 	local id=$output args
-	for args in "info $id" "dump $id" "free $id" "fill $id --pattern 0xff" "sync $id --for cpu"; do
+	for args in "info $id" "dump $id" "free $id" "fill $id --pattern 0xff" "sync $id --for cpu" \
+		    "info atk-cli" "info 0:atk-cli" "free 0:atk-cli" "export 0:atk-cli -- true"; do
 		# shellcheck disable=SC2086
 		run as_user $ATTACKER "$CMAMEM_BIN" $args
-		[ "$status" -eq 4 ] || fail "cmamem $args as uid $ATTACKER: exit $status, expected 4: $output"
-		assert_output --partial "Operation not permitted"
+		[ "$status" -eq 3 ] || fail "cmamem $args as uid $ATTACKER: exit $status, expected 3: $output"
+		assert_output --partial "No such file or directory"
 	done
 	run as_user $ATTACKER "$CMAMEM_BIN" list
 	assert_success
@@ -132,7 +137,7 @@ all_ids() {
 	assert_success
 }
 
-@test "a foreign uid's own buffer: its uid, no DMA address; root (CAP_SYS_ADMIN) may inspect and free it" {
+@test "a foreign uid's own buffer: its uid, no DMA address; root (CAP_SYS_ADMIN) may inspect and free it by id" {
 	user_alloc $ATTACKER 16K
 	local id=$output
 	run as_user $ATTACKER "$CMAMEM_BIN" info "$id"
@@ -143,6 +148,51 @@ all_ids() {
 	refute_line "dma_addr: 0x0"
 	run_cmamem 0 free "$id"
 	run_cmamem 3 info "$id"
+}
+
+@test "squatting: uid $ATTACKER's mapped persistent 'frame' is not what root's plain ATTACH finds; each has its own; root says whose to reach it" {
+	run_helper 0 ioctl-abi squat $ATTACKER
+}
+
+@test "squatting through the CLI: names are per owner, UID:NAME reaches another's for root, and every by-name command takes it" {
+	user_alloc $ATTACKER 16K --name frame
+	local theirs=$output mine
+	run as_user $ATTACKER "$CMAMEM_BIN" fill frame --pattern 0xa5
+	assert_success
+	# Root has no frame: a plain name is always the caller's own.
+	run_cmamem 3 info frame
+	run_cmamem 3 dump frame
+	track_alloc 8K --name frame
+	mine=$output
+	[ "$mine" != "$theirs" ] || fail "root's frame is uid $ATTACKER's buffer $theirs"
+	run_cmamem 0 info frame
+	assert_line "id: $mine"
+	assert_line "uid: 0"
+	run_cmamem 0 info "$ATTACKER:frame"
+	assert_line "id: $theirs"
+	assert_line "uid: $ATTACKER"
+	run as_user $ATTACKER "$CMAMEM_BIN" checksum frame
+	assert_success
+	local sum=${output%% *}
+	run_cmamem 0 checksum "$ATTACKER:frame"
+	assert_equal "${output%% *}" "$sum"
+	run_cmamem 0 export "$ATTACKER:frame" -- true
+	run as_user $ATTACKER "$CMAMEM_BIN" info frame
+	assert_line "id: $theirs"
+	run_cmamem 0 free "$ATTACKER:frame"
+	run as_user $ATTACKER "$CMAMEM_BIN" info frame
+	[ "$status" -eq 3 ] || fail "uid $ATTACKER's frame survived root's free of $ATTACKER:frame: $output"
+	run_cmamem 0 info frame
+	assert_line "id: $mine"
+}
+
+@test "the effective uid owns: a buffer made with euid $ATTACKER (real uid 0) is $ATTACKER's, in its quota, names and LIST" {
+	run_helper 0 ioctl-abi euid $ATTACKER
+}
+
+@test "capability checks that only decide what to report are quiet: root's ALLOC and INFO get the DMA address without PF_SUPERPRIV; reaching uid $ATTACKER's buffer sets it" {
+	user_alloc $ATTACKER 8K
+	run_helper 0 ioctl-abi quiet-caps "$output"
 }
 
 @test "quota: EDQUOT over max_bytes_per_uid, also for a buffer whose process is gone" {

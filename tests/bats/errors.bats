@@ -75,6 +75,17 @@ teardown() { free_tracked; common_teardown; }
 	run_helper 0 ioctl-abi readonly-arg
 }
 
+# Issue 21 item 10: the copy back can fail after the request acted, when
+# another thread makes the page read-only between the writability check and
+# the answer.
+@test "EXPORT racing mprotect() of its argument: as many dma-buf fds open as EXPORTs that succeeded" {
+	run_helper 0 ioctl-abi export-race
+}
+
+@test "ATTACH racing mprotect() of its argument: a handle only when ATTACH succeeded" {
+	run_helper 0 ioctl-abi attach-race
+}
+
 @test "the CLI's exit codes for kernel errors: ENOENT 3, EEXIST 1, ENOMEM 1" {
 	run_cmamem 3 info 2147483647
 	assert_output --partial "No such file or directory"

@@ -8,7 +8,9 @@
  *       offset up to 1 MiB past the attacker's own buffers (the victims
  *       must have been made before them, lower): nothing but the attacker's own
  *       buffers (MY_IDS, comma-separated) can be looked at, attached, freed,
- *       synced, exported or mapped; VICTIM_IDS (comma-separated) give EPERM
+ *       synced, exported or mapped; VICTIM_IDS (comma-separated) answer
+ *       exactly as ids of no buffer (ENOENT), their names too, their mmap
+ *       offsets as offsets of no buffer (EINVAL)
  *   attack pagemap   (unprivileged) ALLOC, INFO and the legacy ALLOC report
  *       no DMA address, and /proc/self/pagemap shows a mapped buffer's
  *       pages present with their PFNs zeroed
@@ -65,7 +67,7 @@ static void sub_guess(int argc, char **argv)
 	struct cma_mem_export e;
 	struct cma_mem_info info;
 	char names[512], *name, *save = NULL;
-	uint64_t pgoff, max_pgoff = 0;
+	uint64_t pgoff, max_pgoff = 0, own_start[64], own_end[64];
 	void *p;
 
 	(void)argc;
@@ -81,12 +83,13 @@ static void sub_guess(int argc, char **argv)
 	}
 	/*
 	 * The ids around the victims' (ids are handed out in increasing order):
-	 * nothing but EPERM for a victim's, ENOENT for no buffer.
+	 * a victim's answers exactly as no buffer does, ENOENT, so that other
+	 * users' ids cannot be told from free ones.
 	 */
 	for (id = min > 64 ? min - 64 : 1; id <= max + 64; id++) {
 		if (in_list(id, mine, nmine))
 			continue;
-		want = in_list(id, victims, nvict) ? -EPERM : -ENOENT;
+		want = -ENOENT;
 		EXPECT_ERR(t_info(fd, id, &info), want);
 		EXPECT_ERR(t_attach(fd, id, NULL, &info), want);
 		EXPECT_ERR(t_sync(fd, id, CMA_MEM_SYNC_FOR_CPU, 0, 0), want);
@@ -101,16 +104,20 @@ static void sub_guess(int argc, char **argv)
 	snprintf(names, sizeof(names), "%s", argv[2]);
 	for (name = strtok_r(names, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save))
-		EXPECT_ERR(t_attach(fd, 0, name, &info), -EPERM);
+		EXPECT_ERR(t_attach(fd, 0, name, &info), -ENOENT);
 	/*
 	 * The mmap offsets: find the victims' ranges as root would, from the
-	 * lowest page on; each page of them, and past them, maps nothing.
+	 * lowest page on; each page of them, and past them, maps nothing, and
+	 * answers as a page of no buffer (EINVAL). Only the attacker's own
+	 * buffers, which this file holds no handle to, answer EACCES.
 	 * Offset 0 is this file's legacy buffer: it has none.
 	 */
 	for (i = 0; i < nmine; i++) {
 		REQUIRE_OK(t_info(fd, mine[i], &info));
-		if (info.mmap_offset / t_pg + info.size / t_pg > max_pgoff)
-			max_pgoff = info.mmap_offset / t_pg + info.size / t_pg;
+		own_start[i] = info.mmap_offset / t_pg;
+		own_end[i] = own_start[i] + info.size / t_pg;
+		if (own_end[i] > max_pgoff)
+			max_pgoff = own_end[i];
 	}
 	/* The victims came first, so below; and 1 MiB past, to be sure. */
 	max_pgoff += 256;
@@ -118,14 +125,19 @@ static void sub_guess(int argc, char **argv)
 		int ret = t_mmap(fd, t_pg, PROT_READ, MAP_SHARED,
 				 pgoff * t_pg, &p);
 
+		want = -EINVAL;
+		for (i = 0; i < nmine; i++)
+			if (pgoff >= own_start[i] && pgoff < own_end[i])
+				want = -EACCES;
 		if (!ret) {
 			FAIL("mmap of page offset %#llx worked: %#llx",
 			     (unsigned long long)pgoff,
 			     (unsigned long long)*(volatile uint64_t *)p);
 			munmap(p, t_pg);
-		} else if (ret != -EACCES && ret != -EINVAL) {
-			FAIL("mmap of page offset %#llx: %s",
-			     (unsigned long long)pgoff, t_errname(ret));
+		} else if (ret != want) {
+			FAIL("mmap of page offset %#llx: %s, expected %s",
+			     (unsigned long long)pgoff, t_errname(ret),
+			     t_errname(want));
 		}
 	}
 	close(fd);

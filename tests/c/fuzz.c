@@ -120,8 +120,8 @@ static bool ioctl_errno_ok(int e)
 {
 	switch (-e) {
 	case ENOTTY: case E2BIG: case EINVAL: case ENOMEM: case ENOSPC:
-	case EDQUOT: case EEXIST: case ENOENT: case EPERM: case EACCES:
-	case EBUSY: case EFAULT:
+	case EDQUOT: case EEXIST: case ENOENT: case EACCES: case EBUSY:
+	case EFAULT:
 		return true;
 	}
 	return false;

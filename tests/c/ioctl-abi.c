@@ -9,8 +9,13 @@
  * other than the owner of the buffer it is given. See helper.h for the exit
  * status.
  */
+#include <dirent.h>
+#include <grp.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
+#include <time.h>
 
 #include "helper.h"
 
@@ -300,7 +305,18 @@ static void sub_reserved(int argc, char **argv)
 	info.id = a.id;
 	info.reserved = 1;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
-	info.reserved = 1ULL << 63;
+	info.reserved = 1U << 31;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	/* attach_flags: ATTACH's only, known bits only, and only by name. */
+	info.reserved = 0;
+	info.attach_flags = CMA_MEM_ATTACH_BY_UID;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	memset(&info, 0, sizeof(info));
+	memcpy(info.name, "x", 1);
+	info.attach_flags = 1U << 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	info.attach_flags = 1U << 31;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
 	memset(&fr, 0, sizeof(fr));
 	fr.id = a.id;
@@ -606,16 +622,20 @@ static void sub_readonly_arg(int argc, char **argv)
 
 /*
  * Run as another uid, against buffer ID (named NAME, mapped at OFFSET) of
- * a different owner: EPERM everywhere, EACCES for mmap, not in LIST; and
- * this caller's own buffers carry its uid and no DMA address.
+ * a different owner, uid OWNER: it does not exist for this caller: ENOENT
+ * everywhere, also by name qualified with its owner; mmap at its offset as
+ * at one that belongs to no buffer (EINVAL); not in LIST; and its name is
+ * free for this caller's own buffer. This caller's own buffers carry its
+ * uid and no DMA address.
  */
 static void sub_foreign(int argc, char **argv)
 {
 	uint32_t id = strtoul(argv[0], NULL, 0);
 	const char *name = argv[1];
 	uint64_t offset = strtoull(argv[2], NULL, 0);
+	uint32_t owner = strtoul(argv[3], NULL, 0);
 	struct cma_mem_info info;
-	struct cma_mem_alloc a;
+	struct cma_mem_alloc a, mine;
 	struct cma_mem_list l;
 	uint32_t ids[64];
 	uint32_t i;
@@ -623,14 +643,23 @@ static void sub_foreign(int argc, char **argv)
 	int fd = t_open();
 
 	(void)argc;
-	EXPECT_ERR(t_info(fd, id, &info), -EPERM);
-	EXPECT_ERR(t_attach(fd, id, NULL, &info), -EPERM);
-	EXPECT_ERR(t_attach(fd, 0, name, &info), -EPERM);
-	EXPECT_ERR(t_sync(fd, id, CMA_MEM_SYNC_FOR_CPU, 0, 0), -EPERM);
-	EXPECT_ERR(t_free(fd, id), -EPERM);
-	EXPECT_ERR(t_mmap(fd, t_pg, PROT_READ, MAP_SHARED, offset, &p), -EACCES);
-	/* Its name is still taken, for everyone. */
-	EXPECT_ERR(t_alloc(fd, t_pg, 0, name, &a), -EEXIST);
+	EXPECT_ERR(t_info(fd, id, &info), -ENOENT);
+	EXPECT_ERR(t_attach(fd, id, NULL, &info), -ENOENT);
+	EXPECT_ERR(t_attach(fd, 0, name, &info), -ENOENT);
+	memset(&info, 0, sizeof(info));
+	memcpy(info.name, name, strnlen(name, sizeof(info.name)));
+	info.attach_flags = CMA_MEM_ATTACH_BY_UID;
+	info.uid = owner;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -ENOENT);
+	EXPECT_ERR(t_sync(fd, id, CMA_MEM_SYNC_FOR_CPU, 0, 0), -ENOENT);
+	EXPECT_ERR(t_free(fd, id), -ENOENT);
+	EXPECT_ERR(t_export(fd, id, O_RDWR), -ENOENT);
+	EXPECT_ERR(t_mmap(fd, t_pg, PROT_READ, MAP_SHARED, offset, &p), -EINVAL);
+	/* Names are per owner: this one is free for this caller. */
+	ALLOC(fd, t_pg, 0, name, &mine);
+	EXPECT_TRUE(mine.id != id, "ALLOC of %s gave the other owner's id %u",
+		    name, id);
+	REQUIRE_OK(t_free(fd, mine.id));
 	ALLOC(fd, 2 * t_pg, 0, NULL, &a);
 	EXPECT_EQ(a.dma_addr, 0);
 	REQUIRE_OK(t_info(fd, a.id, &info));
@@ -647,6 +676,393 @@ static void sub_foreign(int argc, char **argv)
 	}
 	REQUIRE_OK(t_free(fd, a.id));
 	close(fd);
+}
+
+/*
+ * The page another thread flips between read-only and writable while
+ * install_race() issues requests whose argument lives in it.
+ */
+struct flipper {
+	void *page;
+	volatile bool stop;
+	unsigned long flips;
+};
+
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!f->stop) {
+		mprotect(f->page, t_pg, PROT_READ);
+		mprotect(f->page, t_pg, PROT_READ | PROT_WRITE);
+		f->flips++;
+	}
+	return NULL;
+}
+
+static double t_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* dma-buf fds in /proc/self/fd. */
+static int dmabuf_fds(void)
+{
+	char target[256];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir = opendir("/proc/self/fd");
+
+	if (!dir)
+		DIE("opendir /proc/self/fd: %s", strerror(errno));
+	while ((d = readdir(dir))) {
+		ssize_t len = readlinkat(dirfd(dir), d->d_name, target,
+					 sizeof(target) - 1);
+
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		if (strstr(target, "dmabuf"))
+			n++;
+	}
+	closedir(dir);
+	return n;
+}
+
+#define RACE_SECONDS 4
+#define RACE_MAX_OK 400
+
+/*
+ * EXPORT and ATTACH with their argument in a page another thread keeps
+ * making read-only and writable again: the answer's copy back fails now and
+ * then after the request acted. Whatever the request made (a dma-buf fd, a
+ * handle) must then be taken back: the caller holds exactly what the
+ * successful calls told it about. @export: EXPORT, else ATTACH.
+ */
+static void install_race(bool export)
+{
+	struct flipper f = { 0 };
+	struct cma_mem_alloc a;
+	struct cma_mem_info info;
+	struct rlimit rl = { 4096, 4096 };
+	unsigned long ok = 0, efault = 0, leaked = 0, calls = 0;
+	int fd = t_open(), *fds;
+	pthread_t thread;
+	double end;
+
+	fds = calloc(RACE_MAX_OK, sizeof(*fds));
+	if (!fds)
+		DIE("calloc failed");
+	setrlimit(RLIMIT_NOFILE, &rl);
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, NULL, &a);
+	f.page = mmap(NULL, t_pg, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (f.page == MAP_FAILED)
+		DIE("mmap: %s", strerror(errno));
+	/*
+	 * Written once, while writable: this thread never writes the page
+	 * again, as it may be read-only at any moment. The kernel's answer
+	 * leaves the fields the next call reads as they were (EXPORT's id and
+	 * flags; ATTACH's id, and an empty name for an unnamed buffer).
+	 */
+	if (export)
+		*(struct cma_mem_export *)f.page = (struct cma_mem_export){
+			.id = a.id, .flags = O_RDWR | O_CLOEXEC,
+		};
+	else
+		((struct cma_mem_info *)f.page)->id = a.id;
+	if (pthread_create(&thread, NULL, flip, &f))
+		DIE("pthread_create failed");
+
+	end = t_now() + RACE_SECONDS;
+	while (ok < RACE_MAX_OK && t_now() < end) {
+		int target = fd, ret;
+
+		if (!export)
+			target = t_open();
+		ret = t_ioctl(target, export ? CMA_MEM_IOC_EXPORT :
+				      CMA_MEM_IOC_ATTACH, f.page);
+		calls++;
+		if (ret && ret != -EFAULT)
+			DIE("%s: %s", export ? "EXPORT" : "ATTACH",
+			    t_errname(ret));
+		if (!ret && export)
+			fds[ok] = ((volatile struct cma_mem_export *)f.page)->fd;
+		if (!ret)
+			ok++;
+		else
+			efault++;
+		if (!export) {
+			/* This file's handle, if the answer said it has one. */
+			REQUIRE_OK(t_info(fd, a.id, &info));
+			if (info.handles != 1 + !ret)
+				leaked++;
+			close(target);
+		}
+	}
+	f.stop = true;
+	pthread_join(thread, NULL);
+
+	if (export) {
+		int n = dmabuf_fds(), i;
+
+		EXPECT_TRUE(n == (int)ok,
+			    "%d dma-buf fds are open after %lu successful EXPORTs (%lu EFAULT)",
+			    n, ok, efault);
+		for (i = 0; i < (int)ok; i++)
+			close(fds[i]);
+	} else {
+		EXPECT_TRUE(!leaked,
+			    "%lu ATTACHes answered EFAULT yet left a handle (%lu successful, %lu EFAULT)",
+			    leaked, ok, efault);
+	}
+	/* Both outcomes happened, else the race was not run. */
+	EXPECT_TRUE(ok && efault, "%lu calls: %lu successful, %lu EFAULT, %lu flips",
+		    calls, ok, efault, f.flips);
+	printf("%s: %lu calls, %lu successful, %lu EFAULT, %lu flips\n",
+	       export ? "EXPORT" : "ATTACH", calls, ok, efault, f.flips);
+	REQUIRE_OK(t_free(fd, a.id));
+	munmap(f.page, t_pg);
+	free(fds);
+	close(fd);
+}
+
+static void sub_export_race(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	install_race(true);
+}
+
+static void sub_attach_race(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	install_race(false);
+}
+
+/* Become @uid in every way (after opening what it needs). */
+static void t_become(uid_t uid)
+{
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid))
+		DIE("become uid %u: %s", (unsigned int)uid, strerror(errno));
+}
+
+#define MAX_BYTES_PER_UID "/sys/class/misc/cma_mem/max_bytes_per_uid"
+
+static void set_max_bytes_per_uid(long bytes)
+{
+	FILE *f = fopen(MAX_BYTES_PER_UID, "w");
+
+	if (!f || fprintf(f, "%ld\n", bytes) < 0 || fclose(f))
+		DIE("write %s: %s", MAX_BYTES_PER_UID, strerror(errno));
+}
+
+/*
+ * Run as root: a buffer made with effective uid UID (real and saved uid 0)
+ * belongs to UID, is charged to UID's quota (max_bytes_per_uid, set to 3
+ * pages here and to none after), and is listed and named for UID, not root.
+ */
+static void sub_euid(int argc, char **argv)
+{
+	uid_t uid = strtoul(argv[0], NULL, 0);
+	struct cma_mem_alloc a, b;
+	struct cma_mem_info info;
+	struct cma_mem_list l;
+	uint32_t ids[64];
+	pid_t pid;
+	int fd = t_open(), i;
+	bool listed = false;
+
+	(void)argc;
+	set_max_bytes_per_uid(3 * t_pg);
+	if (setresuid(-1, uid, -1))
+		DIE("setresuid(-1, %u, -1): %s", (unsigned int)uid,
+		    strerror(errno));
+	ALLOC(fd, 2 * t_pg, CMA_MEM_PERSIST, "euid-made", &a);
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	EXPECT_EQ(info.uid, uid);
+	REQUIRE_OK(list_page(fd, 0, ids, 64, &l));
+	for (i = 0; i < (int)l.count; i++)
+		listed |= ids[i] == a.id;
+	EXPECT_TRUE(listed, "LIST with euid %u does not show buffer %u",
+		    (unsigned int)uid, a.id);
+	/* Its name is the euid's: ATTACH by plain name finds it. */
+	REQUIRE_OK(t_attach(fd, 0, "euid-made", &info));
+	EXPECT_EQ(info.id, a.id);
+	if (setresuid(-1, 0, -1))
+		DIE("setresuid(-1, 0, -1): %s", strerror(errno));
+
+	/* Root's name space and quota are untouched. */
+	EXPECT_ERR(t_attach(fd, 0, "euid-made", &info), -ENOENT);
+	EXPECT_ERR(t_alloc(fd, 2 * t_pg, 0, NULL, &b), 0);
+	REQUIRE_OK(t_free(fd, b.id));
+	REQUIRE_OK(t_info(fd, a.id, &info));
+	EXPECT_EQ(info.uid, uid);
+
+	/* UID itself has one page of its quota left. */
+	pid = fork();
+	if (pid < 0)
+		DIE("fork: %s", strerror(errno));
+	if (!pid) {
+		int own = t_open();
+
+		t_become(uid);
+		EXPECT_ERR(t_alloc(own, 2 * t_pg, 0, NULL, &b), -EDQUOT);
+		EXPECT_ERR(t_alloc(own, t_pg, 0, NULL, &b), 0);
+		REQUIRE_OK(t_attach(own, 0, "euid-made", &info));
+		EXPECT_EQ(info.id, a.id);
+		_exit(t_failures ? 1 : 0);
+	}
+	t_reap(pid, "uid's own allocations");
+	REQUIRE_OK(t_free(fd, a.id));
+	set_max_bytes_per_uid(0);
+	close(fd);
+}
+
+/*
+ * Run as root. Squatting: uid UID makes a persistent buffer called "frame",
+ * the name a root service would ATTACH, and keeps it mapped. Root's plain
+ * ATTACH of "frame" must not find it; root may make its own "frame"; each
+ * plain ATTACH then finds its caller's own; and root reaches UID's only by
+ * saying whose (CMA_MEM_ATTACH_BY_UID) or by id.
+ */
+static void sub_squat(int argc, char **argv)
+{
+	uid_t uid = strtoul(argv[0], NULL, 0);
+	struct cma_mem_info info, theirs;
+	struct cma_mem_alloc a;
+	int fd = t_open(), to_child[2], to_parent[2];
+	uint32_t their_id;
+	pid_t pid;
+
+	(void)argc;
+	if (pipe(to_child) || pipe(to_parent))
+		DIE("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		DIE("fork: %s", strerror(errno));
+	if (!pid) {
+		int own = t_open();
+		struct cma_mem_alloc s;
+		void *p;
+
+		close(fd);
+		t_become(uid);
+		ALLOC(own, 4 * t_pg, CMA_MEM_PERSIST, "frame", &s);
+		MAP(own, s.size, s.mmap_offset, &p);
+		t_pattern(p, s.size, 0x5a);
+		if (write(to_parent[1], &s.id, sizeof(s.id)) != sizeof(s.id))
+			DIE("pipe write: %s", strerror(errno));
+		/* Mapped until root has looked. */
+		t_recv(to_child[0]);
+		REQUIRE_OK(t_attach(own, 0, "frame", &info));
+		EXPECT_EQ(info.id, s.id);
+		EXPECT_EQ(info.uid, uid);
+		_exit(t_failures ? 1 : 0);
+	}
+	if (read(to_parent[0], &their_id, sizeof(their_id)) !=
+	    sizeof(their_id))
+		DIE("the child made no buffer");
+
+	/* Root's plain ATTACH never returns another user's buffer. */
+	EXPECT_ERR(t_attach(fd, 0, "frame", &info), -ENOENT);
+	/* Both may have a "frame". */
+	ALLOC(fd, t_pg, CMA_MEM_PERSIST, "frame", &a);
+	EXPECT_TRUE(a.id != their_id, "root's frame is uid %u's buffer %u",
+		    (unsigned int)uid, their_id);
+	{
+		int fd2 = t_open();
+		void *p;
+
+		REQUIRE_OK(t_attach(fd2, 0, "frame", &info));
+		EXPECT_EQ(info.id, a.id);
+		EXPECT_EQ(info.uid, 0);
+		MAP(fd2, t_pg, info.mmap_offset, &p);
+		EXPECT_TRUE(t_check_zero(p, t_pg) < 0,
+			    "root's frame holds data it never wrote");
+		munmap(p, t_pg);
+		close(fd2);
+	}
+	/* Root reaches uid's by saying whose, or by id. */
+	memset(&theirs, 0, sizeof(theirs));
+	memcpy(theirs.name, "frame", 5);
+	theirs.attach_flags = CMA_MEM_ATTACH_BY_UID;
+	theirs.uid = uid;
+	REQUIRE_OK(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &theirs));
+	EXPECT_EQ(theirs.id, their_id);
+	EXPECT_EQ(theirs.uid, uid);
+	EXPECT_EQ(theirs.mappings, 1);
+	REQUIRE_OK(t_info(fd, their_id, &info));
+	EXPECT_EQ(info.uid, uid);
+
+	t_send(to_child[1], 'k');
+	t_reap(pid, "uid's side of the squat");
+	REQUIRE_OK(t_free(fd, a.id));
+	REQUIRE_OK(t_free(fd, their_id));
+	close(fd);
+}
+
+/* PF_SUPERPRIV: the task used a capability (capable() and friends set it). */
+#define T_PF_SUPERPRIV 0x00000100UL
+
+/* The task flags of this process, field 9 of /proc/self/stat. */
+static unsigned long task_flags(void)
+{
+	char line[1024], *p;
+	unsigned long flags = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	if (!f || !fgets(line, sizeof(line), f))
+		DIE("read /proc/self/stat: %s", strerror(errno));
+	fclose(f);
+	/* After the command name in parentheses: state, ppid, pgrp, session,
+	 * tty_nr, tpgid, then the flags. */
+	p = strrchr(line, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		DIE("no flags in /proc/self/stat: %s", line);
+	return flags;
+}
+
+/*
+ * Run as root, with ID another uid's buffer. The capability checks that only
+ * decide what to report do not count as using the capability: ALLOC and INFO
+ * of root's own buffer report its DMA address, yet leave the task without
+ * PF_SUPERPRIV. Reaching another uid's buffer does use CAP_SYS_ADMIN, and
+ * that use is recorded. Each in a fresh process (fork clears the flag).
+ */
+static void sub_quiet_caps(int argc, char **argv)
+{
+	uint32_t id = strtoul(argv[0], NULL, 0);
+	pid_t pid;
+
+	(void)argc;
+	pid = fork();
+	if (pid < 0)
+		DIE("fork: %s", strerror(errno));
+	if (!pid) {
+		struct cma_mem_alloc a;
+		struct cma_mem_info info;
+		int fd = t_open();
+
+		if (task_flags() & T_PF_SUPERPRIV)
+			DIE("PF_SUPERPRIV before any request");
+		ALLOC(fd, t_pg, 0, NULL, &a);
+		REQUIRE_OK(t_info(fd, a.id, &info));
+		EXPECT_TRUE(a.dma_addr && info.dma_addr == a.dma_addr,
+			    "root was not told the DMA address: ALLOC %#llx, INFO %#llx",
+			    (unsigned long long)a.dma_addr,
+			    (unsigned long long)info.dma_addr);
+		EXPECT_TRUE(!(task_flags() & T_PF_SUPERPRIV),
+			    "ALLOC and INFO of root's own buffer counted as a use of a capability (PF_SUPERPRIV): the dma_addr check is not a quiet one");
+		REQUIRE_OK(t_info(fd, id, &info));
+		EXPECT_TRUE(task_flags() & T_PF_SUPERPRIV,
+			    "INFO of another uid's buffer used CAP_SYS_ADMIN unrecorded");
+		_exit(t_failures ? 1 : 0);
+	}
+	t_reap(pid, "quiet capability checks");
 }
 
 static const struct t_subtest tests[] = {
@@ -666,7 +1082,14 @@ static const struct t_subtest tests[] = {
 	{ "sync-range", sub_sync_range, 0, "" },
 	{ "efault", sub_efault, 0, "" },
 	{ "readonly-arg", sub_readonly_arg, 0, "" },
-	{ "foreign", sub_foreign, 3, "ID NAME MMAP_OFFSET  (as another uid)" },
+	{ "foreign", sub_foreign, 4,
+	  "ID NAME MMAP_OFFSET OWNER_UID  (as another uid)" },
+	{ "export-race", sub_export_race, 0, "" },
+	{ "attach-race", sub_attach_race, 0, "" },
+	{ "euid", sub_euid, 1, "UID  (as root; max_bytes_per_uid 3 pages)" },
+	{ "squat", sub_squat, 1, "UID  (as root)" },
+	{ "quiet-caps", sub_quiet_caps, 1,
+	  "ID  (as root; ID: another uid's buffer)" },
 };
 
 T_MAIN(tests)

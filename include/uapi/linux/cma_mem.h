@@ -18,7 +18,10 @@
 
 /*
  * Names are 1 to 31 bytes of printable ASCII other than space and '/'
- * (0x21-0x7e), NUL-terminated, and unique among live buffers.
+ * (0x21-0x7e), NUL-terminated, and unique among one owner's live buffers:
+ * two uids may each have a buffer called "frame". A name is looked up among
+ * the caller's own buffers (its effective uid's), unless ATTACH says whose
+ * with CMA_MEM_ATTACH_BY_UID.
  */
 #define CMA_MEM_NAME_LEN		32
 
@@ -58,10 +61,15 @@
  *		offset, never 0 (offset 0 belongs to the legacy ABI)
  * @dma_addr:	out: the device address; 0 unless the caller has
  *		CAP_SYS_RAWIO
- * @name:	in: optional unique name, or all zero
+ * @name:	in: optional name, unique among the caller's buffers, or all
+ *		zero
  *
- * Besides EINVAL for a malformed request, EEXIST for a taken name and
- * ENOMEM when there is no contiguous memory, ALLOC fails with:
+ * The buffer belongs to the caller's effective uid, which its quota
+ * (max_bytes_per_uid) is charged to.
+ *
+ * Besides EINVAL for a malformed request, EEXIST for a name the caller
+ * already gave a buffer, and ENOMEM when there is no contiguous memory,
+ * ALLOC fails with:
  * ENOSPC: a device-wide limit would be exceeded: max_total_bytes (all
  *	buffers' bytes), max_buffers (buffers in existence) or
  *	max_buffer_bytes (this buffer's size); also when no id is left.
@@ -82,6 +90,16 @@ struct cma_mem_alloc {
 	char name[CMA_MEM_NAME_LEN];
 };
 
+/*
+ * CMA_MEM_IOC_ATTACH's attach_flags. BY_UID: look @name up among the buffers
+ * of uid @uid rather than the caller's own. Another uid's buffer is found
+ * only for a caller with CAP_SYS_ADMIN; for any other it does not exist
+ * (ENOENT). Kernels that predate a flag refuse it (EINVAL): attach_flags was
+ * part of a reserved field that had to be zero.
+ */
+#define CMA_MEM_ATTACH_BY_UID		(1U << 0)
+#define CMA_MEM_ATTACH_FLAGS		CMA_MEM_ATTACH_BY_UID
+
 /**
  * struct cma_mem_info - CMA_MEM_IOC_INFO, CMA_MEM_IOC_ATTACH
  * @id:		in: the buffer. ATTACH takes exactly one of @id and @name:
@@ -91,10 +109,13 @@ struct cma_mem_alloc {
  * @size:	out: bytes
  * @mmap_offset: out: pass to mmap() to map the buffer
  * @dma_addr:	out: device address, 0 unless the caller has CAP_SYS_RAWIO
- * @uid:	out: the owner
+ * @uid:	out: the owner (its effective uid when it made the buffer).
+ *		ATTACH in, with CMA_MEM_ATTACH_BY_UID: whose buffer @name is
  * @handles:	out: open files holding a handle
  * @mappings:	out: VMAs mapping the buffer
  * @exports:	out: live dma-bufs exported from the buffer
+ * @attach_flags: ATTACH in: CMA_MEM_ATTACH_FLAGS, only with @name; INFO:
+ *		must be zero
  * @reserved:	must be zero
  * @name:	out: the name, or empty (ATTACH: in, when @id is 0)
  */
@@ -108,7 +129,8 @@ struct cma_mem_info {
 	__u32 handles;
 	__u32 mappings;
 	__u32 exports;
-	__u64 reserved;
+	__u32 attach_flags;
+	__u32 reserved;
 	char name[CMA_MEM_NAME_LEN];
 };
 

@@ -56,10 +56,19 @@ setup() { host_setup; }
 	assert_reached_device info aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 	assert_reached_device info '~!cam#0'
 	assert_reached_device free frame-buffer.1
+	# UID:NAME: another uid's buffer, for root; the NAME part as above.
+	assert_usage "invalid buffer '4294967296:cam': uid too large" info 4294967296:cam
+	assert_usage "invalid buffer name '': empty" info 1000:
+	assert_usage "invalid buffer name '12': all digits (that is an id)" info 1000:12
+	assert_reached_device info 1000:frame
+	assert_reached_device export 0:frame -- true
+	assert_reached_device info :frame
+	assert_reached_device info cam:1000
 }
 
 @test "alloc: --name, --cache, --align, --from" {
 	assert_usage "invalid --name '123': all digits (that is an id)" alloc 4K --name 123
+	assert_usage "invalid --name '1000:cam': starts with digits and ':' (that is UID:NAME)" alloc 4K --name 1000:cam
 	assert_usage "invalid --name 'x/y': contains '/'" alloc 4K --name x/y
 	assert_usage "invalid --name '': empty" alloc 4K --name ''
 	assert_usage "invalid --cache 'writeback': expected wc, uncached or cached" alloc 4K --cache writeback

@@ -106,6 +106,21 @@ complete_line() {
 	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
 }
 
+@test "UID:NAME: another user's named buffers, from list --all" {
+	mkdir "$BATS_TEST_TMPDIR/debugfs"
+	printf '%s\n' 'id name size cache dma_addr uid pid comm age_ms' \
+		'3 frame 4096 wc 0x0 1000 7 cam 5' '4 - 4096 wc 0x0 1000 7 cam 5' \
+		'5 fritz 4096 wc 0x0 1001 8 cam 5' '6 frame2 4096 wc 0x0 1000 7 cam 5' \
+		> "$BATS_TEST_TMPDIR/debugfs/buffers"
+	export CMAMEM_DEBUGFS=$BATS_TEST_TMPDIR/debugfs
+	complete_line info 1000:
+	assert_equal "$output" "$(printf '%s\n' 1000:frame 1000:frame2)"
+	complete_line free 1001:f
+	assert_equal "$output" "1001:fritz"
+	complete_line export 1000:frame2
+	assert_equal "$output" "1000:frame2"
+}
+
 @test "after export ID --: the command, then its own words" {
 	complete_line export 1 -- bas
 	[[ $'\n'$output$'\n' == *$'\n'bash$'\n'* ]] || fail "bash not offered: $output"

@@ -155,14 +155,26 @@ setup() {
 	done
 }
 
-@test "exit 4: another user's buffer" {
-	fk alloc 4K > /dev/null
+@test "exit 3: another user's buffer is not there, its name is free; root reaches it as UID:NAME" {
+	fk alloc 4K --name frame > /dev/null
 	sed -i 's/^\([0-9]* [0-9]*\) [0-9]*/\1 12345/' "$CMAMEM_FAKE_DIR/1.meta"
 	run --separate-stderr fk info 1
-	assert_failure 4
-	[[ $stderr == "cmamem: buffer 1: Operation not permitted" ]] || fail "$stderr"
-	run -4 fk dump 1
-	run -4 fk free 1
+	assert_failure 3
+	[[ $stderr == "cmamem: buffer 1: No such file or directory" ]] || fail "$stderr"
+	run -3 fk dump 1
+	run -3 fk free 1
+	run -3 fk info frame
+	run --separate-stderr fk info 12345:frame
+	assert_failure 3
+	[[ $stderr == "cmamem: buffer '12345:frame': No such file or directory" ]] || fail "$stderr"
+	# Names are per owner: ours is another buffer.
+	run -0 fk alloc 4K --name frame
+	assert_output 2
+	run -0 env CMAMEM_FAKE_ADMIN=1 LD_PRELOAD="$FAKE" "$CMAMEM" info 12345:frame
+	assert_line "id: 1"
+	assert_line "uid: 12345"
+	run -0 fk info frame
+	assert_line "id: 2"
 }
 
 @test "exit 5: a limit reached; exit 1: a name taken" {
