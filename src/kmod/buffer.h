@@ -98,6 +98,8 @@ struct cmamem_alloc_req {
 
 bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN]);
 void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size);
+struct page *cmamem_alloc_zeroed_pages(size_t size, dma_addr_t *dma_addr,
+				       gfp_t gfp);
 
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info);

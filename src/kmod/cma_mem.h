@@ -143,6 +143,7 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back);
 void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
 void cmamem_alloc_failed(int err);
 void cmamem_stats_show(struct seq_file *m);
+void cmamem_limits_init(void);
 void cmamem_limits_exit(void);
 
 #endif /* _CMAMEM_H */

@@ -11,14 +11,23 @@
  * (0444). Each limit is also a module parameter. A limit only stops new
  * allocations: lowering it below the current use frees nothing.
  *
+ * max_bytes_per_uid_unprivileged is the per-uid limit for callers without
+ * CAP_SYS_ADMIN, on top of max_bytes_per_uid. It is the one limit that is
+ * not 0 by default: half of the CMA area, computed at load, so that no
+ * member of the device's group can take all the CMA that camera, display
+ * and codec drivers also need (cma_mem(4), FILES).
+ *
  * Errnos: ENOSPC when a device-wide limit (max_total_bytes, max_buffers,
- * max_buffer_bytes) refuses a buffer, EDQUOT when max_bytes_per_uid does.
+ * max_buffer_bytes) refuses a buffer, EDQUOT when a per-uid one does.
  */
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/mmzone.h>
 #include <linux/moduleparam.h>
+#include <linux/nodemask.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -47,6 +56,15 @@ static unsigned long long max_bytes_per_uid;
 module_param(max_bytes_per_uid, ullong, 0444);
 MODULE_PARM_DESC(max_bytes_per_uid,
 		 "Bytes one user's buffers may take, 0 for no limit (EDQUOT)");
+
+/* Until cmamem_limits_init(): not given at load, so computed there. */
+#define CMAMEM_LIMIT_DEFAULT	ULLONG_MAX
+
+static unsigned long long max_bytes_per_uid_unprivileged =
+	CMAMEM_LIMIT_DEFAULT;
+module_param(max_bytes_per_uid_unprivileged, ullong, 0444);
+MODULE_PARM_DESC(max_bytes_per_uid_unprivileged,
+		 "Bytes one user's buffers may take when allocated without CAP_SYS_ADMIN, 0 for no limit (EDQUOT); default half the CMA area");
 
 /* What one uid has charged; exists while that is not zero. */
 struct cmamem_uid_use {
@@ -86,13 +104,18 @@ static struct cmamem_uid_use *cmamem_uid_use_find(kuid_t uid)
  * @uid:	its owner
  * @bytes:	its size
  *
+ * Called by the allocating task: whether it has CAP_SYS_ADMIN decides
+ * which per-uid limits apply.
+ *
  * Return: 0, -ENOSPC over a device-wide limit, -EDQUOT over @uid's quota,
  * or -ENOMEM.
  */
 int cmamem_charge(kuid_t uid, u64 bytes)
 {
 	struct cmamem_uid_use *use, *new = NULL;
+	bool admin = capable(CAP_SYS_ADMIN);
 	int ret = -ENOSPC;
+	u64 quota;
 
 	mutex_lock(&cmamem.lock);
 	if (max_buffer_bytes && bytes > max_buffer_bytes)
@@ -105,8 +128,10 @@ int cmamem_charge(kuid_t uid, u64 bytes)
 
 	use = cmamem_uid_use_find(uid);
 	ret = -EDQUOT;
-	if (max_bytes_per_uid && bytes > max_bytes_per_uid -
-	    min_t(u64, use ? use->bytes : 0, max_bytes_per_uid))
+	quota = max_bytes_per_uid;
+	if (max_bytes_per_uid_unprivileged && !admin)
+		quota = min_not_zero(quota, max_bytes_per_uid_unprivileged);
+	if (quota && bytes > quota - min_t(u64, use ? use->bytes : 0, quota))
 		goto over;
 	if (!use) {
 		new = kzalloc(sizeof(*new), GFP_KERNEL);
@@ -253,6 +278,26 @@ void cmamem_stats_show(struct seq_file *m)
 	cmamem_pool_stats_show(m);
 }
 
+/* The pages of every CMA area, in every zone of every node. */
+static u64 cmamem_cma_pages(void)
+{
+	u64 pages = 0;
+	int nid, z;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			pages += zone_cma_pages(&NODE_DATA(nid)->node_zones[z]);
+	return pages;
+}
+
+/* At load: the defaults that depend on the machine. */
+void cmamem_limits_init(void)
+{
+	if (max_bytes_per_uid_unprivileged == CMAMEM_LIMIT_DEFAULT)
+		max_bytes_per_uid_unprivileged =
+			(cmamem_cma_pages() / 2) << PAGE_SHIFT;
+}
+
 /* Release what cmamem_charge() may have left: nothing, once all is freed. */
 void cmamem_limits_exit(void)
 {
@@ -325,6 +370,12 @@ static struct dev_ext_attribute dev_attr_max_bytes_per_uid = {
 	&max_bytes_per_uid,
 };
 
+static struct dev_ext_attribute dev_attr_max_bytes_per_uid_unprivileged = {
+	__ATTR(max_bytes_per_uid_unprivileged, 0644, cmamem_limit_show,
+	       cmamem_limit_store),
+	&max_bytes_per_uid_unprivileged,
+};
+
 static ssize_t max_buffers_show(struct device *dev,
 				struct device_attribute *attr, char *page)
 {
@@ -377,6 +428,7 @@ static struct attribute *cmamem_attrs[] = {
 	&dev_attr_max_buffer_bytes.attr.attr,
 	&dev_attr_max_buffers.attr,
 	&dev_attr_max_bytes_per_uid.attr.attr,
+	&dev_attr_max_bytes_per_uid_unprivileged.attr.attr,
 	&dev_attr_buffers.attr,
 	&dev_attr_used_bytes.attr,
 	&dev_attr_peak_bytes.attr,

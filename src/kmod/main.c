@@ -117,6 +117,8 @@ static int __init cmamem_init(void)
 	hash_init(cmamem.names);
 	mt_init_flags(&cmamem.offsets, MT_FLAGS_ALLOC_RANGE);
 	cmamem_buf_init();
+	/* Before misc_register(): its sysfs files show the limits. */
+	cmamem_limits_init();
 
 	cmamem.misc.minor = MISC_DYNAMIC_MINOR;
 	cmamem.misc.name = "cma_mem";
@@ -130,19 +132,19 @@ static int __init cmamem_init(void)
 	/*
 	 * The misc device has no bus to limit its addressing: any memory
 	 * will do. Its struct device only exists once it is registered, and
-	 * so is /dev/cma_mem: until the mask is set, open() fails rather than
-	 * let an allocation run without one.
+	 * so are /dev/cma_mem and the sysfs files (the attributes come with
+	 * the device, before its uevent): until the mask is set and the pool
+	 * reserved, open() and pool_bytes fail with EAGAIN, and the files
+	 * that only read show the empty pool the pool's static state is.
 	 */
 	dev = cmamem_device();
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_deregister;
-	/* Pairs with the acquire in cmamem_open(). */
-	smp_store_release(&cmamem.ready, true);
-
 	cmamem_pool_init(min_t(u64, pool_size, SIZE_MAX));
-
 	cmamem_debugfs_init();
+	/* Pairs with the acquire in cmamem_open() and pool_bytes_store(). */
+	smp_store_release(&cmamem.ready, true);
 	return 0;
 
 err_deregister:
@@ -152,15 +154,22 @@ err_deregister:
 
 static void __exit cmamem_exit(void)
 {
-	cmamem_debugfs_exit();
+	/* Freed by misc_deregister() unless held: the memory was made on it. */
+	struct device *dev = get_device(cmamem_device());
+
 	/*
-	 * Before misc_deregister(), which frees the struct device the memory
-	 * was allocated on. No open() can succeed any more: it would need a
-	 * reference to this module, which is going away.
+	 * Every interface goes before what it reads: debugfs, then the misc
+	 * device with its sysfs files (their removal waits for reads in
+	 * progress; anyone may read pool_clean_bytes and pool_largest_free).
+	 * No open() can succeed meanwhile: it would need a reference to this
+	 * module, which is going away.
 	 */
+	cmamem_debugfs_exit();
+	misc_deregister(&cmamem.misc);
+	/* Then the buffers and the pool, on the device still held. */
 	cmamem_buf_release_all();
 	cmamem_pool_exit();
-	misc_deregister(&cmamem.misc);
+	put_device(dev);
 	mtree_destroy(&cmamem.offsets);
 	xa_destroy(&cmamem.bufs);
 	cmamem_limits_exit();

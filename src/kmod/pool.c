@@ -16,10 +16,13 @@
  * Zeroing: the free space genalloc knows about is always zero, written back
  * to memory. A freed extent is dirty: it stays allocated in its gen_pool and
  * waits on @dirty until a work item zeroes it and only then frees it to
- * genalloc. So an allocation is handed clean space first, and never dirty
- * space: when no clean space fits, it zeroes the waiting extents itself,
- * waits for the one the work item may be zeroing, and tries again, by which
- * time freed neighbours have merged.
+ * genalloc; while one is being zeroed (by the work item or inline) it is on
+ * @zeroing. So an allocation is handed clean space first, and never dirty
+ * space: when no clean space fits, it zeroes a waiting extent itself, or
+ * waits for one that someone else is zeroing, and tries again, by which time
+ * freed neighbours have merged; only when nothing is dirty is the pool full.
+ * Each piece of memory is zeroed once: a new chunk by dma_alloc_pages()
+ * (cmamem_alloc_zeroed_pages()), a freed extent here.
  *
  * Cache modes: chunks come from dma_alloc_pages() (cacheable kernel
  * mapping, page-backed, so buffers map with vm_insert_pages() and export as
@@ -31,11 +34,12 @@
  * Pages: an extent goes back to genalloc only when its buffer is destroyed,
  * which buffer.c delays until no get_user_pages() user holds its pages.
  *
- * Locking: @lock guards the chunk list, @dirty, the counters and genalloc
- * (held over gen_pool_alloc(), which is quick); it is never held while
- * zeroing or while allocating from CMA, and never together with
- * cmamem.lock. @resize_lock serializes resizes, and whatever else zeroes
- * outside an allocation (shrinking, pool_largest_free), against unloading.
+ * Locking: @lock guards the chunk list, @dirty, @zeroing, the counters and
+ * genalloc (held over gen_pool_alloc(), which is quick); it is never held
+ * while zeroing or while allocating from CMA, and never together with
+ * cmamem.lock. @resize_lock serializes resizes. The sysfs files only read,
+ * under @lock: they neither zero nor wait (a read has no side effects).
+ * Unloading removes them before cmamem_pool_exit() (main.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,6 +53,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "buffer.h"
@@ -79,7 +84,7 @@ struct cmamem_pool_chunk {
 
 /**
  * struct cmamem_pool_extent - a pooled buffer's memory
- * @node:	in cmamem_pool.dirty once freed, until zeroed
+ * @node:	in cmamem_pool.dirty once freed, then in .zeroing while zeroed
  * @chunk:	where it lies
  * @addr:	its DMA address, which is its genalloc address
  * @size:	bytes
@@ -98,11 +103,13 @@ static struct {
 	struct mutex resize_lock; /* serializes resizes */
 	struct list_head chunks;
 	struct list_head dirty;
+	struct list_head zeroing;	/* off @dirty, being zeroed */
 	struct work_struct zero_work;
-	bool closed;		/* unloading: no more resizes */
+	wait_queue_head_t zeroed;	/* woken when @zeroed_seq moves */
+	unsigned long zeroed_seq;	/* extents zeroed so far */
 	size_t bytes;		/* in chunks */
 	size_t used_bytes;	/* in live buffers */
-	size_t dirty_bytes;	/* freed, not yet zeroed */
+	size_t dirty_bytes;	/* freed, not yet zeroed (both lists) */
 	u64 zeroed_background;	/* bytes the work item zeroed */
 	u64 zeroed_inline;	/* bytes an allocation had to zero itself */
 } cmamem_pool = {
@@ -110,6 +117,8 @@ static struct {
 	.resize_lock = __MUTEX_INITIALIZER(cmamem_pool.resize_lock),
 	.chunks = LIST_HEAD_INIT(cmamem_pool.chunks),
 	.dirty = LIST_HEAD_INIT(cmamem_pool.dirty),
+	.zeroing = LIST_HEAD_INIT(cmamem_pool.zeroing),
+	.zeroed = __WAIT_QUEUE_HEAD_INITIALIZER(cmamem_pool.zeroed),
 	/* Initialized here: sysfs can resize before cmamem_pool_init(). */
 	.zero_work = __WORK_INITIALIZER(cmamem_pool.zero_work,
 					cmamem_pool_zero_work),
@@ -138,14 +147,10 @@ static struct cmamem_pool_chunk *cmamem_pool_chunk_new(size_t size)
 	if (!chunk)
 		return NULL;
 	chunk->size = size;
-	chunk->page = dma_alloc_pages(dev, size, &chunk->dma_addr,
-				      DMA_BIDIRECTIONAL,
-				      GFP_KERNEL | __GFP_NOWARN);
+	chunk->page = cmamem_alloc_zeroed_pages(size, &chunk->dma_addr,
+						GFP_KERNEL | __GFP_NOWARN);
 	if (!chunk->page)
 		goto err_free;
-	/* See cmamem_dma_alloc(): dma-debug before 6.4 wants it checked. */
-	if (dma_mapping_error(dev, chunk->dma_addr))
-		goto err_free_pages;
 	/*
 	 * genalloc's addresses are unsigned long, and 0 is its failure: the
 	 * chunk must fit in one without wrapping.
@@ -165,8 +170,6 @@ static struct cmamem_pool_chunk *cmamem_pool_chunk_new(size_t size)
 	gen_pool_set_algo(chunk->gp, gen_pool_best_fit, NULL);
 	if (gen_pool_add(chunk->gp, chunk->dma_addr, size, -1))
 		goto err_destroy;
-	/* dma_alloc_pages() does not promise zeroes. */
-	cmamem_clear_pages(chunk->page, chunk->dma_addr, size);
 	return chunk;
 
 err_destroy:
@@ -189,7 +192,7 @@ static bool cmamem_pool_zero_one(bool inline_zero)
 	ext = list_first_entry_or_null(&cmamem_pool.dirty,
 				       struct cmamem_pool_extent, node);
 	if (ext)
-		list_del(&ext->node);
+		list_move_tail(&ext->node, &cmamem_pool.zeroing);
 	mutex_unlock(&cmamem_pool.lock);
 	if (!ext)
 		return false;
@@ -199,14 +202,39 @@ static bool cmamem_pool_zero_one(bool inline_zero)
 			   ext->addr, ext->size);
 
 	mutex_lock(&cmamem_pool.lock);
+	list_del(&ext->node);
 	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
 	cmamem_pool.dirty_bytes -= ext->size;
 	if (inline_zero)
 		cmamem_pool.zeroed_inline += ext->size;
 	else
 		cmamem_pool.zeroed_background += ext->size;
+	cmamem_pool.zeroed_seq++;
 	mutex_unlock(&cmamem_pool.lock);
+	wake_up_all(&cmamem_pool.zeroed);
 	kfree(ext);
+	return true;
+}
+
+/*
+ * Bring the pool one extent closer to clean: zero a waiting extent inline,
+ * or else wait until one that someone else is zeroing is done (the work
+ * item, or another allocation). False when nothing was dirty.
+ */
+static bool cmamem_pool_zero_step(void)
+{
+	unsigned long seq;
+	bool busy;
+
+	if (cmamem_pool_zero_one(true))
+		return true;
+	mutex_lock(&cmamem_pool.lock);
+	busy = !list_empty(&cmamem_pool.zeroing);
+	seq = cmamem_pool.zeroed_seq;
+	mutex_unlock(&cmamem_pool.lock);
+	if (!busy)
+		return false;
+	wait_event(cmamem_pool.zeroed, READ_ONCE(cmamem_pool.zeroed_seq) != seq);
 	return true;
 }
 
@@ -223,12 +251,11 @@ static void cmamem_pool_zero_work(struct work_struct *work)
 		cond_resched();
 }
 
-/* Make every freed extent clean now, the work item's in flight included. */
+/* Make every freed extent clean now, those being zeroed included. */
 static void cmamem_pool_zero_all(void)
 {
-	while (cmamem_pool_zero_one(true))
+	while (cmamem_pool_zero_step())
 		;
-	flush_work(&cmamem_pool.zero_work);
 }
 
 /* Carve @ext out of clean space, under the lock; false if nothing fits. */
@@ -268,8 +295,8 @@ static bool cmamem_pool_take(struct cmamem_pool_extent *ext, u64 align)
 int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align)
 {
 	struct cmamem_pool_extent *ext;
-	bool found, dirty;
 	dma_addr_t off;
+	bool found;
 	int ret;
 
 	ext = kzalloc(sizeof(*ext), GFP_KERNEL);
@@ -279,11 +306,13 @@ int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align)
 
 	mutex_lock(&cmamem_pool.lock);
 	found = cmamem_pool_take(ext, align);
-	dirty = cmamem_pool.dirty_bytes;
 	mutex_unlock(&cmamem_pool.lock);
-	if (!found && dirty) {
-		/* The background zeroing is behind: catch up, then retry. */
-		cmamem_pool_zero_all();
+	/*
+	 * The background zeroing is behind: catch up one extent at a time,
+	 * and wait for those another allocation is zeroing, which would
+	 * otherwise look like a full pool (a spurious ENOMEM or fallback).
+	 */
+	while (!found && cmamem_pool_zero_step()) {
 		mutex_lock(&cmamem_pool.lock);
 		found = cmamem_pool_take(ext, align);
 		mutex_unlock(&cmamem_pool.lock);
@@ -450,9 +479,7 @@ static int cmamem_pool_resize(size_t bytes)
 
 	bytes = PAGE_ALIGN(bytes);
 	mutex_lock(&cmamem_pool.resize_lock);
-	if (cmamem_pool.closed)
-		ret = -ENODEV;
-	else if (bytes > cmamem_pool.bytes)
+	if (bytes > cmamem_pool.bytes)
 		ret = cmamem_pool_grow(bytes - cmamem_pool.bytes);
 	else if (bytes < cmamem_pool.bytes)
 		ret = cmamem_pool_shrink(bytes);
@@ -480,17 +507,18 @@ int cmamem_pool_init(size_t bytes)
 	return 0;
 }
 
-/* At unload, after every buffer is gone: give every chunk back. */
+/*
+ * At unload, after every buffer is gone and the sysfs and debugfs files that
+ * read the pool are removed (main.c): give every chunk back.
+ */
 void cmamem_pool_exit(void)
 {
 	struct cmamem_pool_extent *ext, *etmp;
 	struct cmamem_pool_chunk *chunk, *ctmp;
 
-	/* sysfs outlives this until misc_deregister(): no resize from now. */
-	mutex_lock(&cmamem_pool.resize_lock);
-	cmamem_pool.closed = true;
-	mutex_unlock(&cmamem_pool.resize_lock);
 	cancel_work_sync(&cmamem_pool.zero_work);
+	/* Nothing else is zeroing: no file is open. */
+	WARN_ON(!list_empty(&cmamem_pool.zeroing));
 	/* No need to zero what goes back to CMA. */
 	list_for_each_entry_safe(ext, etmp, &cmamem_pool.dirty, node) {
 		gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
@@ -507,44 +535,74 @@ void cmamem_pool_exit(void)
 
 /* --- what it holds --- */
 
-/* The longest run of free pages in a chunk, in bytes. */
+/* For cmamem_pool_largest_run(): a pool chunk, and the answer so far. */
+struct cmamem_pool_run {
+	struct cmamem_pool_chunk *chunk;
+	unsigned long *bits;	/* scratch, a page per bit */
+	size_t largest;
+};
+
+/*
+ * The longest run of free pages in @run's chunk, in bytes, counting its
+ * dirty extents (allocated in genalloc until zeroed) as free.
+ */
 static void cmamem_pool_largest_run(struct gen_pool *gp,
 				    struct gen_pool_chunk *gc, void *data)
 {
 	unsigned long nbits = (gc->end_addr - gc->start_addr + 1) >>
 			      gp->min_alloc_order;
+	struct cmamem_pool_run *run = data;
+	struct cmamem_pool_extent *ext;
 	unsigned long start, end;
-	size_t *largest = data;
+	struct list_head *lists[] = {
+		&cmamem_pool.dirty, &cmamem_pool.zeroing,
+	};
+	unsigned int i;
 
-	for (start = find_first_zero_bit(gc->bits, nbits); start < nbits;
-	     start = find_next_zero_bit(gc->bits, nbits, end)) {
-		end = find_next_bit(gc->bits, nbits, start);
-		*largest = max_t(size_t, *largest,
-				 (end - start) << gp->min_alloc_order);
+	bitmap_copy(run->bits, gc->bits, nbits);
+	for (i = 0; i < ARRAY_SIZE(lists); i++)
+		list_for_each_entry(ext, lists[i], node)
+			if (ext->chunk == run->chunk)
+				bitmap_clear(run->bits,
+					     (ext->addr - gc->start_addr) >>
+					     gp->min_alloc_order,
+					     ext->size >> gp->min_alloc_order);
+	for (start = find_first_zero_bit(run->bits, nbits); start < nbits;
+	     start = find_next_zero_bit(run->bits, nbits, end)) {
+		end = find_next_bit(run->bits, nbits, start);
+		run->largest = max_t(size_t, run->largest,
+				     (end - start) << gp->min_alloc_order);
 	}
 }
 
 /*
- * The largest buffer an allocation could get now. Freed extents join their
- * neighbours once clean, which an allocation that needs them would wait
- * for: so wait here too, and the answer is the one ALLOC would see.
+ * The largest buffer an allocation could get now: free space, with freed
+ * extents that wait to be zeroed counted as free, since an allocation that
+ * needs them zeroes them itself and they merge with their neighbours. A
+ * report only: nothing is zeroed, and nothing waits but for the lock.
  */
-static size_t cmamem_pool_largest_free(void)
+static ssize_t cmamem_pool_largest_free(size_t *largest)
 {
+	struct cmamem_pool_run run = { };
 	struct cmamem_pool_chunk *chunk;
-	size_t largest = 0;
+	ssize_t ret = 0;
 
-	/* Under resize_lock, so that unloading never finds it zeroing. */
-	mutex_lock(&cmamem_pool.resize_lock);
-	if (!cmamem_pool.closed)
-		cmamem_pool_zero_all();
 	mutex_lock(&cmamem_pool.lock);
-	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node) {
+		run.chunk = chunk;
+		/* Each gen_pool has the one chunk of chunk->size bytes. */
+		run.bits = bitmap_alloc(chunk->size >> PAGE_SHIFT, GFP_KERNEL);
+		if (!run.bits) {
+			ret = -ENOMEM;
+			break;
+		}
 		gen_pool_for_each_chunk(chunk->gp, cmamem_pool_largest_run,
-					&largest);
+					&run);
+		bitmap_free(run.bits);
+	}
 	mutex_unlock(&cmamem_pool.lock);
-	mutex_unlock(&cmamem_pool.resize_lock);
-	return largest;
+	*largest = run.largest;
+	return ret;
 }
 
 static size_t cmamem_pool_clean_bytes(void)
@@ -637,7 +695,11 @@ static ssize_t pool_largest_free_show(struct device *dev,
 				      struct device_attribute *attr,
 				      char *page)
 {
-	return sysfs_emit(page, "%zu\n", cmamem_pool_largest_free());
+	size_t largest;
+	ssize_t ret;
+
+	ret = cmamem_pool_largest_free(&largest);
+	return ret ? ret : sysfs_emit(page, "%zu\n", largest);
 }
 static DEVICE_ATTR_RO(pool_largest_free);
 

@@ -228,6 +228,41 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 		fail "row of uid $UID_A's buffer: ${ROW[$output]}"
 }
 
+@test "max_bytes_per_uid_unprivileged: half the CMA area by default; EDQUOT for uid $UID_A at it, root not held back" {
+	local def cma half a
+	def=$(sysfs max_bytes_per_uid_unprivileged)
+	cma=$(($(target_sh "awk '/^CmaTotal:/ { print \$2 }' /proc/meminfo") * 1024))
+	half=$((cma / 2))
+	# Computed at load, shown in sysfs and as the parameter: half of the
+	# CMA area, in whole pages.
+	[ "$def" -le "$half" ] && [ "$def" -gt $((half - 65536)) ] && [ $((def % 4096)) -eq 0 ] ||
+		fail "default $def, CmaTotal $cma bytes"
+	[ "$(target_run cat /sys/module/cma_mem/parameters/max_bytes_per_uid_unprivileged)" = "$def" ]
+	run target_run stat -c %a "$CMAMEM_SYSFS/max_bytes_per_uid_unprivileged"
+	assert_output 644
+	# uid A has no CAP_SYS_ADMIN: one page over is refused before any
+	# memory is taken; all of it is allowed, and then nothing more.
+	run as_user $UID_A "$CMAMEM_BIN" alloc $((def + 4096))
+	[ "$status" -eq 5 ] || fail "uid $UID_A over the default: exit $status, output $output"
+	assert_output --partial "Disk quota exceeded"
+	run as_user $UID_A "$CMAMEM_BIN" alloc "$def"
+	assert_success
+	a=$output
+	CMAMEM_TRACKED+=("$a")
+	run as_user $UID_A "$CMAMEM_BIN" alloc 4K
+	[ "$status" -eq 5 ] || fail "uid $UID_A at the default: exit $status, output $output"
+	run_cmamem 0 free "$a"
+	# Root is not held back by it.
+	track_alloc $((def + 4096))
+	run_cmamem 0 free "${CMAMEM_TRACKED[-1]}"
+	# 0 turns it off; max_bytes_per_uid still applies to everyone.
+	set_limit max_bytes_per_uid_unprivileged 0
+	run as_user $UID_A "$CMAMEM_BIN" alloc $((def + 4096))
+	assert_success
+	CMAMEM_TRACKED+=("$output")
+	set_limit max_bytes_per_uid_unprivileged "$def"
+}
+
 @test "lowering limits under current use keeps every buffer and its data" {
 	local id sum
 	track_alloc 64K

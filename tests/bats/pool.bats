@@ -182,6 +182,46 @@ source_of() {
 	assert_output --partial "reused"
 }
 
+@test "reading the pool's files has no side effects: dirty extents stay dirty, and count as free in pool_largest_free" {
+	local a inl0 bg0
+	resize 4M 4194304
+	target_sh "echo 1 >$CMAMEM_DEBUGFS/pool_zero_paused"
+	track_alloc 1M --from pool
+	a=$output
+	track_alloc 1M --from pool
+	run_cmamem 0 fill "$a" --pattern 0xa5
+	run_cmamem 0 free "$a"
+	inl0=$(stat_value pool_zeroed_inline_bytes)
+	bg0=$(stat_value pool_zeroed_background_bytes)
+	# The freed 1M is dirty; the live buffer lies between it and the 2M
+	# that is clean. Read as root and as another uid: nothing may be
+	# zeroed (before issue 21, reading pool_largest_free zeroed it all).
+	run target_sh "cat $CMAMEM_SYSFS/pool_largest_free $CMAMEM_SYSFS/pool_clean_bytes
+		setpriv --reuid=1000 --regid=1000 --clear-groups cat $CMAMEM_SYSFS/pool_largest_free $CMAMEM_SYSFS/pool_clean_bytes"
+	assert_output "$(printf '%s\n' 2097152 2097152 2097152 2097152)"
+	[ "$(stat_value pool_zeroed_inline_bytes)" -eq "$inl0" ] || fail "a read zeroed $(($(stat_value pool_zeroed_inline_bytes) - inl0)) bytes"
+	[ "$(stat_value pool_zeroed_background_bytes)" -eq "$bg0" ]
+	[ "$(pool_value pool_free_bytes)" -eq 3145728 ]
+	# Dirty space counts: freeing the live buffer makes the whole pool
+	# the largest free run, with only 2M of it clean.
+	run_cmamem 0 free "${CMAMEM_TRACKED[1]}"
+	[ "$(pool_value pool_largest_free)" -eq 4194304 ]
+	[ "$(pool_value pool_clean_bytes)" -eq 2097152 ]
+	# And an allocation of all of it zeroes the dirty part itself.
+	track_alloc 4M --from pool
+	run_cmamem 0 checksum "$output" --length 1M
+	assert_output "$ZERO_SHA_1M"
+	[ "$(stat_value pool_zeroed_inline_bytes)" -eq $((inl0 + 2097152)) ]
+}
+
+@test "two allocations racing for a dirty pool: one zeroes, the other waits for it, neither gets ENOMEM (200 rounds)" {
+	resize 64M 67108864
+	target_sh "echo 1 >$CMAMEM_DEBUGFS/pool_zero_paused"
+	run_helper 0 pool concurrent 200 $((64 << 20)) $((16 << 20))
+	assert_output "concurrent: 200 rounds, 400 allocations from a dirty pool, 0 failed"
+	[ "$(pool_value pool_used_bytes)" -eq 0 ]
+}
+
 @test "pooled buffers keep the buffer rules: mappings, zeroing, fork, legacy ABI, limits, dma-buf" {
 	local p0 c0
 	resize 64M 67108864
