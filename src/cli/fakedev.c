@@ -278,6 +278,8 @@ static void to_info(__u32 id, const struct meta *m, struct cma_mem_info *i)
 	i->size = m->size;
 	i->mmap_offset = (__u64)id << OFF_SHIFT;
 	i->uid = m->uid;
+	/* The host is cache-coherent: cacheable, as the module reports it. */
+	i->effective = CMA_MEM_EFFECTIVE_KNOWN | CMA_MEM_CACHE_CACHED;
 	memcpy(i->name, m->name, sizeof(i->name));
 }
 
@@ -287,7 +289,7 @@ static int do_info(struct fake_file *f, struct cma_mem_info *i, int attach)
 	__u32 id = i->id;
 	int ret;
 
-	if (i->reserved || i->flags)
+	if (i->effective || i->reserved || i->flags)
 		return -EINVAL;
 	if (!id) {
 		if (!attach || !i->name[0] || !name_ok(i->name))

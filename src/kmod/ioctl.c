@@ -84,7 +84,7 @@ static int cmamem_ioc_attach(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->reserved)
+	if (arg->effective || arg->reserved)
 		return -EINVAL;
 	/* By id, or by name: exactly one of them. */
 	if (!arg->id == cmamem_name_empty(arg->name))
@@ -98,7 +98,7 @@ static int cmamem_ioc_info(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->reserved)
+	if (arg->effective || arg->reserved)
 		return -EINVAL;
 	return cmamem_buf_info(arg);
 }

@@ -45,6 +45,9 @@
 #define CMA_MEM_ALLOC_FLAGS		(CMA_MEM_CACHE_MASK | CMA_MEM_PERSIST | \
 					 CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA)
 
+/* In struct cma_mem_info's effective: the kernel reported it. */
+#define CMA_MEM_EFFECTIVE_KNOWN		(1U << 31)
+
 /**
  * struct cma_mem_alloc - CMA_MEM_IOC_ALLOC
  * @size:	in: bytes wanted (not 0); out: bytes allocated: page-aligned,
@@ -95,6 +98,12 @@ struct cma_mem_alloc {
  * @handles:	out: open files holding a handle
  * @mappings:	out: VMAs mapping the buffer
  * @exports:	out: live dma-bufs exported from the buffer
+ * @effective:	in: must be zero; out: CMA_MEM_EFFECTIVE_KNOWN | the cache
+ *		mode (CMA_MEM_CACHE_*) CPU mappings of the buffer really get,
+ *		which differs from the one in @flags where the device is
+ *		cache-coherent: there every buffer is mapped cacheable, as the
+ *		DMA layer maps it (cma_mem(4)). Kernels before this field
+ *		leave it zero (it was reserved).
  * @reserved:	must be zero
  * @name:	out: the name, or empty (ATTACH: in, when @id is 0)
  */
@@ -108,7 +117,8 @@ struct cma_mem_info {
 	__u32 handles;
 	__u32 mappings;
 	__u32 exports;
-	__u64 reserved;
+	__u32 effective;
+	__u32 reserved;
 	char name[CMA_MEM_NAME_LEN];
 };
 
