@@ -104,7 +104,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 }
 
 @test "table and stats match a scripted sequence, column by column" {
-	local a b c dma
+	local a b c dma eff
 	read_stats
 	local -A st0
 	for k in "${!ST[@]}"; do st0[$k]=${ST[$k]}; done
@@ -119,12 +119,13 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	c=$output
 	run_cmamem 0 free "$b"
 
+	eff=$(effective_cache uncached)
 	read_table
-	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state" ]] ||
+	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective" ]] ||
 		fail "header: ${ROW[id]}"
-	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live$ ]] ||
+	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ cached$ ]] ||
 		fail "row of $a: '${ROW[$a]}'"
-	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live$ ]] ||
+	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ $eff$ ]] ||
 		fail "row of $c: '${ROW[$c]}'"
 	[ -z "${ROW[$b]:-}" ] || fail "freed $b is still in the table: ${ROW[$b]}"
 	# The DMA address is the one INFO gives root.

@@ -300,7 +300,12 @@ static void sub_reserved(int argc, char **argv)
 	info.id = a.id;
 	info.reserved = 1;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
-	info.reserved = 1ULL << 63;
+	info.reserved = 1U << 31;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	/* effective is out only, and was reserved: zero on the way in. */
+	info.reserved = 0;
+	info.effective = CMA_MEM_EFFECTIVE_KNOWN;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
 	memset(&fr, 0, sizeof(fr));
 	fr.id = a.id;
