@@ -241,7 +241,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 		echo 4096 >max_buffer_bytes && echo 4096 >max_bytes_per_uid"
 	run_cmamem 5 alloc 4K
 	read_table
-	[[ ${ROW[$id]} == *" live" ]] || fail "row of $id: ${ROW[$id]}"
+	[[ ${ROW[$id]} == *" live "* ]] || fail "row of $id: ${ROW[$id]}"
 	run_cmamem 0 checksum "$id"
 	assert_output "$sum"
 	[ "$(sysfs used_bytes)" -ge 131072 ] || fail "used_bytes $(sysfs used_bytes)"
