@@ -9,6 +9,9 @@
 #                        make check ARCH=arm64: every device suite on arm64 guests
 #   make check-ssh       the device and buffers suites (CMAMEM_SSH_SUITES) run
 #                        from the host over ssh into a 6.1 guest
+#   make check-big       buffers of 4 GiB and more (tests/bats/big.bats) in a
+#                        guest with 10G of memory and 5G of CMA, per kernel
+#                        (make check runs it too with CMAMEM_CHECK_BIG=1)
 #   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
 #                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
@@ -35,7 +38,7 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla
 export CC CFLAGS WARNFLAGS BUILD
 
-.PHONY: all kmod lib cli examples tests-c check check-host check-ssh fuzz demo vm-shell lint \
+.PHONY: all kmod lib cli examples tests-c check check-host check-ssh check-big fuzz demo vm-shell lint \
 	bench soak install uninstall clean deps kernels
 
 all: kmod lib cli examples
@@ -92,6 +95,14 @@ check-host: lib cli examples tests-c
 
 check-ssh: lib cli tests-c
 	tests/vm/check-ssh $(CMAMEM_SSH_SUITES)
+
+# One kernel at a time: each guest has 10G.
+check-big: lib cli tests-c
+	@for v in $(KVERS); do \
+		echo "== check-big: guest $$v, --mem 10G --cma 5G"; \
+		tests/vm/run --kver $$v --mem 10G --cma 5G --disk 256M -- \
+			bats --tap tests/bats/big.bats || exit 1; \
+	done
 
 # make check runs tests/bats/fuzz.bats bounded; this is its full size.
 FUZZ_ITERATIONS ?= 100000

@@ -45,6 +45,19 @@ extern "C" {
 #define CMAMEM_FROM_POOL	(1U << 3)	/* only the preallocated pool */
 #define CMAMEM_FROM_CMA		(1U << 4)	/* never the pool */
 
+/*
+ * cmamem_info() and cmamem_attach*() also report in flags the cache mode the
+ * buffer's CPU mappings really get: CMAMEM_EFFECTIVE(flags), a CMAMEM_CACHE_*
+ * value, valid when CMAMEM_EFFECTIVE_KNOWN is set (a kernel from before it
+ * reports none). On a cache-coherent machine (x86) it is CMAMEM_CACHE_CACHED
+ * whatever was asked; see cma_mem(4). Kept in flags so that struct
+ * cmamem_info keeps its size.
+ */
+#define CMAMEM_EFFECTIVE_SHIFT	8
+#define CMAMEM_EFFECTIVE_KNOWN	(1U << 10)
+#define CMAMEM_EFFECTIVE(flags)	\
+	(((flags) >> CMAMEM_EFFECTIVE_SHIFT) & CMAMEM_CACHE_MASK)
+
 /* Directions for cmamem_sync(). */
 enum cmamem_sync_dir {
 	CMAMEM_SYNC_FOR_CPU = 1,	/* before the CPU reads what a device wrote */
@@ -61,7 +74,8 @@ struct cmamem;
  */
 struct cmamem_info {
 	uint32_t id;
-	uint32_t flags;		/* CMAMEM_CACHE_*, CMAMEM_PERSIST, CMAMEM_FROM_* */
+	uint32_t flags;		/* CMAMEM_CACHE_*, CMAMEM_PERSIST, CMAMEM_FROM_*,
+				   CMAMEM_EFFECTIVE_* */
 	uint64_t size;		/* bytes, a multiple of the page size */
 	uint64_t mmap_offset;	/* the offset of byte 0 for mmap() */
 	uint64_t dma_addr;	/* 0 unless the caller has CAP_SYS_RAWIO */

@@ -280,6 +280,8 @@ static void to_info(__u32 id, const struct meta *m, struct cma_mem_info *i)
 	i->size = m->size;
 	i->mmap_offset = (__u64)id << OFF_SHIFT;
 	i->uid = m->uid;
+	/* The host is cache-coherent: cacheable, as the module reports it. */
+	i->effective = CMA_MEM_EFFECTIVE_KNOWN | CMA_MEM_CACHE_CACHED;
 	memcpy(i->name, m->name, sizeof(i->name));
 }
 
@@ -289,7 +291,7 @@ static int do_info(struct fake_file *f, struct cma_mem_info *i, int attach)
 	__u32 id = i->id;
 	int ret;
 
-	if (i->reserved || i->flags ||
+	if (i->effective || i->flags ||
 	    (i->attach_flags & ~CMA_MEM_ATTACH_FLAGS) ||
 	    (i->attach_flags && (!attach || id)))
 		return -EINVAL;

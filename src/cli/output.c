@@ -104,6 +104,9 @@ void print_info_json(const struct cmamem_info *info)
 	json_str(&j, "name", info->name[0] ? info->name : NULL);
 	json_u64(&j, "size", info->size);
 	json_str(&j, "cache", cache_name(info->flags));
+	json_str(&j, "cache_effective",
+		 (info->flags & CMAMEM_EFFECTIVE_KNOWN) ?
+		 cache_name(CMAMEM_EFFECTIVE(info->flags)) : NULL);
 	json_bool(&j, "persistent", info->flags & CMAMEM_PERSIST);
 	json_str(&j, "source", source_name(info->flags));
 	json_u64(&j, "mmap_offset", info->mmap_offset);
@@ -121,6 +124,9 @@ void print_info_text(const struct cmamem_info *info)
 	printf("name: %s\n", info->name);
 	printf("size: %llu\n", (unsigned long long)info->size);
 	printf("cache: %s\n", cache_name(info->flags));
+	if (info->flags & CMAMEM_EFFECTIVE_KNOWN)
+		printf("cache_effective: %s\n",
+		       cache_name(CMAMEM_EFFECTIVE(info->flags)));
 	printf("persistent: %s\n", (info->flags & CMAMEM_PERSIST) ? "yes" : "no");
 	printf("source: %s\n", source_name(info->flags));
 	printf("mmap_offset: 0x%llx\n", (unsigned long long)info->mmap_offset);

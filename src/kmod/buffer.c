@@ -251,6 +251,39 @@ struct page *cmamem_alloc_zeroed_pages(size_t size, dma_addr_t *dma_addr,
 	return page;
 }
 
+/**
+ * cmamem_sgt_contig - the page list of physically contiguous memory
+ * @sgt:	the table to fill
+ * @page:	the first page
+ * @size:	bytes, a multiple of PAGE_SIZE
+ *
+ * A scatterlist entry's length is an unsigned int, so one entry cannot
+ * describe 4 GiB or more: cut the memory into consecutive entries of at
+ * most CMAMEM_SEG_MAX bytes. 1 GiB keeps every length clear of drivers
+ * that hold one in an int.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cmamem_sgt_contig(struct sg_table *sgt, struct page *page, size_t size)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	ret = sg_alloc_table(sgt, DIV_ROUND_UP(size, CMAMEM_SEG_MAX),
+			     GFP_KERNEL);
+	if (ret)
+		return ret;
+	for_each_sgtable_sg(sgt, sg, i) {
+		size_t len = min_t(size_t, size, CMAMEM_SEG_MAX);
+
+		sg_set_page(sg, page, len, 0);
+		page = nth_page(page, len >> PAGE_SHIFT);
+		size -= len;
+	}
+	return 0;
+}
+
 static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 {
 	struct device *dev = cmamem_device();
@@ -263,10 +296,9 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 						      gfp);
 		if (!buf->page)
 			return -ENOMEM;
-		ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
+		ret = cmamem_sgt_contig(&buf->sgt, buf->page, buf->size);
 		if (ret)
 			goto err_free;
-		sg_set_page(buf->sgt.sgl, buf->page, buf->size, 0);
 	} else {
 		/* dma_alloc_attrs() zeroes. */
 		if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_WC)
@@ -284,6 +316,19 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 					    buf->attrs);
 		if (ret)
 			goto err_free;
+		/*
+		 * Physically contiguous (no IOMMU), the DMA layer gives one
+		 * entry, whose unsigned int length cannot hold 4 GiB or
+		 * more: rebuild it in segments from its first page.
+		 */
+		if (buf->sgt.orig_nents == 1) {
+			struct page *page = sg_page(buf->sgt.sgl);
+
+			sg_free_table(&buf->sgt);
+			ret = cmamem_sgt_contig(&buf->sgt, page, buf->size);
+			if (ret)
+				goto err_free;
+		}
 	}
 
 	if ((align && !IS_ALIGNED(buf->dma_addr, align)) ||
@@ -440,7 +485,7 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 	info->handles = buf->handles;
 	info->mappings = atomic_read(&buf->mappings);
 	info->exports = buf->exports;
-	info->reserved = 0;
+	info->effective = CMA_MEM_EFFECTIVE_KNOWN | cmamem_cache_effective(buf);
 	memcpy(info->name, buf->name, sizeof(info->name));
 }
 
@@ -904,13 +949,25 @@ void cmamem_buf_put_export(struct cmamem_buf *buf)
 	cmamem_buf_put(buf);
 }
 
-/* Page @index of @buf, which must be inside it. */
+/*
+ * Page @index of @buf, or NULL past its end. The page list has one entry
+ * per segment (cmamem_sgt_contig()), or per page or run of pages from an
+ * IOMMU: walk the entries, never assume one.
+ */
 struct page *cmamem_buf_page(struct cmamem_buf *buf, unsigned long index)
 {
-	struct sg_page_iter it;
+	struct scatterlist *sg;
+	unsigned long n;
+	unsigned int i;
 
-	for_each_sgtable_page(&buf->sgt, &it, index)
-		return sg_page_iter_page(&it);
+	if (index >= buf->nr_pages)
+		return NULL;
+	for_each_sgtable_sg(&buf->sgt, sg, i) {
+		n = sg->length >> PAGE_SHIFT;
+		if (index < n)
+			return nth_page(sg_page(sg), index);
+		index -= n;
+	}
 	return NULL;
 }
 

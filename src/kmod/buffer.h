@@ -10,6 +10,7 @@
 #include <linux/kref.h>
 #include <linux/sched.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/cma_mem.h>
@@ -100,6 +101,10 @@ bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN]);
 void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size);
 struct page *cmamem_alloc_zeroed_pages(size_t size, dma_addr_t *dma_addr,
 				       gfp_t gfp);
+
+/* The longest page list entry cmamem_sgt_contig() makes. */
+#define CMAMEM_SEG_MAX	SZ_1G
+int cmamem_sgt_contig(struct sg_table *sgt, struct page *page, size_t size);
 
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info);

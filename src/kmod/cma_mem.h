@@ -101,6 +101,7 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
+u32 cmamem_cache_effective(const struct cmamem_buf *buf);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0);

@@ -86,7 +86,8 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "id name size cache dma_addr uid pid comm age_ms ");
-		seq_puts(m, "refs handles mappings persist exports source state\n");
+		seq_puts(m, "refs handles mappings persist exports source state ");
+		seq_puts(m, "effective\n");
 		return 0;
 	}
 
@@ -106,13 +107,14 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	age_ms = div_u64(ktime_get_boottime_ns() - buf->created_ns,
 			 NSEC_PER_MSEC);
 
-	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s\n",
+	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s %s\n",
 		   buf->id, buf->name[0] ? buf->name : "-", buf->size,
 		   cmamem_cache_names[cmamem_buf_cache(buf)], &buf->dma_addr,
 		   from_kuid(&init_user_ns, buf->uid), buf->pid, i ? comm : "-",
 		   age_ms, kref_read(&buf->ref), buf->handles, mappings,
 		   !!(buf->flags & CMA_MEM_PERSIST), buf->exports,
-		   buf->flags & CMA_MEM_FROM_POOL ? "pool" : "cma", state);
+		   buf->flags & CMA_MEM_FROM_POOL ? "pool" : "cma", state,
+		   cmamem_cache_names[cmamem_cache_effective(buf)]);
 	return 0;
 }
 

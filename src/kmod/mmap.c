@@ -9,6 +9,7 @@
  * vm_ops open/close follow the VMA through fork, split and mremap, as
  * drm_gem_mmap_obj() and drm_gem_vm_open() do.
  */
+#include <linux/dma-map-ops.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -58,11 +59,14 @@ static vm_fault_t cmamem_vm_fault(struct vm_fault *vmf)
 	/* Legacy and dma-buf mappings count pages from 0, not buf->pgoff. */
 	unsigned long base = vma->vm_ops == &cmamem_vm_ops_from0 ? 0 :
 								   buf->pgoff;
-	unsigned long index = vmf->pgoff - base;
+	struct page *page;
 
-	if (vmf->pgoff < base || index >= buf->nr_pages)
+	if (vmf->pgoff < base)
 		return VM_FAULT_SIGBUS;
-	return vmf_insert_page(vma, vmf->address, cmamem_buf_page(buf, index));
+	page = cmamem_buf_page(buf, vmf->pgoff - base);
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_page(vma, vmf->address, page);
 }
 
 static const struct vm_operations_struct cmamem_vm_ops = {
@@ -77,14 +81,41 @@ static const struct vm_operations_struct cmamem_vm_ops_from0 = {
 	.fault = cmamem_vm_fault,
 };
 
-/* The user (and dma-buf kernel) mapping of @buf's cache mode. */
-pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot)
+/**
+ * cmamem_cache_effective - the cache mode @buf's CPU mappings really get
+ * @buf:	the buffer
+ *
+ * What the DMA layer itself would map (dma_pgprot()): on a device it calls
+ * cache-coherent (every x86 device), every buffer is cacheable, since the
+ * device snoops the caches. WC or uncached user mappings there would alias
+ * the kernel's write-back linear map of the same RAM, which PAT does not
+ * track for vm_insert_page(), and would read memory older than the zeroes
+ * still in the cache. Otherwise the mode asked for.
+ *
+ * Return: a CMA_MEM_CACHE_* value.
+ */
+u32 cmamem_cache_effective(const struct cmamem_buf *buf)
 {
-	switch (cmamem_buf_cache(buf)) {
+	if (dev_is_dma_coherent(cmamem_device()))
+		return CMA_MEM_CACHE_CACHED;
+	return cmamem_buf_cache(buf);
+}
+
+/*
+ * The user (and dma-buf kernel) mapping of @buf's effective cache mode.
+ * UNCACHED is Normal non-cacheable memory, as the DMA layer maps it, not
+ * pgprot_noncached(): on arm64 that is Device-nGnRnE, where unaligned
+ * accesses and DC ZVA (memset of zero) fault. Never inlined, so that every
+ * mapping's attributes pass through one function a kretprobe can read
+ * (tests/bats/coherency-arm64.bats).
+ */
+noinline pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot)
+{
+	switch (cmamem_cache_effective(buf)) {
 	case CMA_MEM_CACHE_WC:
 		return pgprot_writecombine(prot);
 	case CMA_MEM_CACHE_UNCACHED:
-		return pgprot_noncached(prot);
+		return pgprot_dmacoherent(prot);
 	default:
 		return prot;
 	}

@@ -322,13 +322,12 @@ int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align)
 		goto err_free;
 	}
 
-	ret = sg_alloc_table(&buf->sgt, 1, GFP_KERNEL);
-	if (ret)
-		goto err_give_back;
 	off = ext->addr - ext->chunk->dma_addr;
 	buf->page = nth_page(ext->chunk->page, off >> PAGE_SHIFT);
+	ret = cmamem_sgt_contig(&buf->sgt, buf->page, buf->size);
+	if (ret)
+		goto err_give_back;
 	buf->dma_addr = ext->addr;
-	sg_set_page(buf->sgt.sgl, buf->page, buf->size, 0);
 	buf->extent = ext;
 	return 0;
 

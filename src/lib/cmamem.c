@@ -27,6 +27,10 @@ _Static_assert(CMAMEM_CACHE_MASK == CMA_MEM_CACHE_MASK, "flag drift");
 _Static_assert(CMAMEM_PERSIST == CMA_MEM_PERSIST, "flag drift");
 _Static_assert(CMAMEM_FROM_POOL == CMA_MEM_FROM_POOL, "flag drift");
 _Static_assert(CMAMEM_FROM_CMA == CMA_MEM_FROM_CMA, "flag drift");
+/* The effective mode's bits must stay clear of the uapi's flags. */
+_Static_assert(!((CMAMEM_EFFECTIVE_KNOWN |
+		  CMAMEM_CACHE_MASK << CMAMEM_EFFECTIVE_SHIFT) &
+		 CMA_MEM_ALLOC_FLAGS), "flag overlap");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_CPU == CMA_MEM_SYNC_FOR_CPU, "flag drift");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_DEVICE == CMA_MEM_SYNC_FOR_DEVICE, "flag drift");
 _Static_assert(CMAMEM_NAME_MAX + 1 == CMA_MEM_NAME_LEN, "name length drift");
@@ -67,6 +71,10 @@ static void from_kinfo(struct cmamem_info *out, const struct cma_mem_info *k)
 	memset(out, 0, sizeof(*out));
 	out->id = k->id;
 	out->flags = k->flags;
+	if (k->effective & CMA_MEM_EFFECTIVE_KNOWN)
+		out->flags |= CMAMEM_EFFECTIVE_KNOWN |
+			      (k->effective & CMA_MEM_CACHE_MASK)
+				      << CMAMEM_EFFECTIVE_SHIFT;
 	out->size = k->size;
 	out->mmap_offset = k->mmap_offset;
 	out->dma_addr = k->dma_addr;

@@ -120,15 +120,36 @@ dump_matches() {
 	assert_line "$a"
 	assert_line "$b"
 	# id name size cache dma_addr uid pid comm age_ms refs handles mappings
-	# persist exports source state
+	# persist exports source state effective
+	local eff
+	eff=$(effective_cache uncached)
 	run target_sh "awk '\$1 == $a || \$1 == $b' $CMAMEM_DEBUGFS/buffers"
-	assert_line --regexp "^$a dbg-a 65536 uncached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live$"
-	assert_line --regexp "^$b - 12288 cached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live$"
+	assert_line --regexp "^$a dbg-a 65536 uncached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live $eff$"
+	assert_line --regexp "^$b - 12288 cached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live cached$"
 	run_cmamem 0 free "$a"
 	run_cmamem 0 free "$b"
 	run_cmamem 0 list
 	refute_listed "$a"
 	refute_listed "$b"
+}
+
+@test "INFO, info, info --json, list --json and the debugfs table report the effective cache mode beside the requested one" {
+	local mode id eff
+	for mode in wc uncached cached; do
+		eff=$(effective_cache "$mode")
+		track_alloc 8K --cache "$mode"
+		id=$output
+		run_cmamem 0 info "$id"
+		assert_line "cache: $mode"
+		assert_line "cache_effective: $eff"
+		run_cmamem 0 info "$id" --json
+		assert_equal "$(jq -r '"\(.cache) \(.cache_effective)"' <<<"$output")" "$mode $eff"
+		run_cmamem 0 list --json
+		assert_equal "$(jq -r ".[] | select(.id == $id) | .cache_effective" <<<"$output")" "$eff"
+		run target_sh "awk '\$1 == $id { print \$4, \$NF }' $CMAMEM_DEBUGFS/buffers"
+		assert_output "$mode $eff"
+		run_cmamem 0 free "$id"
+	done
 }
 
 @test "sync --for device and --for cpu, whole and a range, on a cached buffer" {

@@ -30,19 +30,6 @@ static int dmabuf_sync(int dfd, uint64_t flags)
 	return t_ioctl(dfd, DMA_BUF_IOCTL_SYNC, &s);
 }
 
-static uint32_t parse_cache(const char *s)
-{
-	if (!strcmp(s, "wc"))
-		return CMA_MEM_CACHE_WC;
-	if (!strcmp(s, "uncached"))
-		return CMA_MEM_CACHE_UNCACHED;
-	if (!strcmp(s, "cached"))
-		return CMA_MEM_CACHE_CACHED;
-	fprintf(stderr, "%s: cache mode '%s' is not wc, uncached or cached\n",
-		t_prog, s);
-	exit(2);
-}
-
 /* Whether buffer @id still has a line in the debugfs table. */
 static bool listed(uint32_t id)
 {
@@ -158,7 +145,7 @@ static void t_dmabuf(int argc, char **argv)
  */
 static void t_free_queued(int argc, char **argv)
 {
-	uint32_t cache = parse_cache(argv[0]);
+	uint32_t cache = t_parse_cache(argv[0]);
 	int fd = t_open(), dfd, ret;
 	struct cma_mem_alloc a;
 	struct vivid v;
@@ -206,7 +193,7 @@ static void t_free_queued(int argc, char **argv)
 static void t_orders(int argc, char **argv)
 {
 	static const char holders[] = "fmei";
-	uint32_t cache = parse_cache(argv[0]);
+	uint32_t cache = t_parse_cache(argv[0]);
 	int perm[4] = { 0, 1, 2, 3 };
 	int base = t_debugfs_count();
 	unsigned int n = 0;

@@ -28,7 +28,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef T_NO_UAPI
@@ -234,6 +236,20 @@ static int t_export(int fd, uint32_t id, uint32_t flags)
 	return ret ? ret : e.fd;
 }
 
+/* A cache mode by its CLI name, or exit 2. */
+static uint32_t t_parse_cache(const char *s)
+{
+	if (!strcmp(s, "wc"))
+		return CMA_MEM_CACHE_WC;
+	if (!strcmp(s, "uncached"))
+		return CMA_MEM_CACHE_UNCACHED;
+	if (!strcmp(s, "cached"))
+		return CMA_MEM_CACHE_CACHED;
+	fprintf(stderr, "%s: cache mode '%s' is not wc, uncached or cached\n",
+		t_prog, s);
+	exit(2);
+}
+
 /* The mappings count INFO reports, or -errno. */
 static long t_mappings(int fd, uint32_t id)
 {
@@ -329,10 +345,33 @@ static void t_debugfs_field(uint32_t id, int col, char *out, size_t len)
 	fclose(f);
 }
 
-/* The state column (the last) of buffer @id, "" when it has no line. */
+/* The state column (the 16th) of buffer @id, "" when it has no line. */
 static void t_debugfs_state(uint32_t id, char *state, size_t len)
 {
-	t_debugfs_field(id, 0, state, len);
+	t_debugfs_field(id, 16, state, len);
+}
+
+/* Wait, bounded, for buffer @id to leave the debugfs table (the driver
+ * retries freeing pinned memory once a second). */
+static bool t_wait_unlisted(uint32_t id, int seconds)
+{
+	struct timespec ts;
+	char s[64];
+	time_t end;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = ts.tv_sec + seconds;
+	for (;;) {
+		struct pollfd none;
+
+		t_debugfs_state(id, s, sizeof(s));
+		if (!s[0])
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if (ts.tv_sec > end)
+			return false;
+		poll(&none, 0, 50);
+	}
 }
 
 #define EXPECT_STATE(id, want)                                              \

@@ -303,12 +303,14 @@ static void sub_reserved(int argc, char **argv)
 	ALLOC(fd, t_pg, CMA_MEM_PERSIST, NULL, &a);
 	memset(&info, 0, sizeof(info));
 	info.id = a.id;
-	info.reserved = 1;
+	/* effective is out only (it was reserved): zero on the way in. */
+	info.effective = 1;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
-	info.reserved = 1U << 31;
+	info.effective = CMA_MEM_EFFECTIVE_KNOWN;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
 	/* attach_flags: ATTACH's only, known bits only, and only by name. */
-	info.reserved = 0;
+	info.effective = 0;
 	info.attach_flags = CMA_MEM_ATTACH_BY_UID;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);

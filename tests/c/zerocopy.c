@@ -69,29 +69,6 @@ static int open_file(const char *path, int flags)
 	return fd;
 }
 
-/* Wait, bounded, for buffer @id to leave the debugfs table (the driver
- * retries freeing pinned memory once a second). */
-static bool wait_unlisted(uint32_t id, int seconds)
-{
-	struct timespec ts;
-	char s[64];
-	time_t end;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = ts.tv_sec + seconds;
-	for (;;) {
-		struct pollfd none;
-
-		t_debugfs_state(id, s, sizeof(s));
-		if (!s[0])
-			return true;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if (ts.tv_sec > end)
-			return false;
-		poll(&none, 0, 50);
-	}
-}
-
 /*
  * Run @fn in a child; return its exit status, or -1 if it had not exited
  * after PIN_DEADLINE_MS, when it is described in @why and killed.
@@ -430,7 +407,7 @@ static void pipe_pin(size_t len, bool pooled)
 	close(pfd[1]);
 	free(back);
 
-	EXPECT_TRUE(wait_unlisted(a.id, 10),
+	EXPECT_TRUE(t_wait_unlisted(a.id, 10),
 		    "buffer %u still listed 10 s after the pipe let go", a.id);
 	now = held_base(pooled);
 	EXPECT_TRUE(labs(base - now) <= (pooled ? 0 : 512),
@@ -522,7 +499,7 @@ static void uring_pin_child(void *arg)
 		    "after I/O through the registration: state \"%s\"", state);
 	io_uring_unregister_buffers(&ring);
 	io_uring_queue_exit(&ring);
-	EXPECT_TRUE(wait_unlisted(a.id, 10),
+	EXPECT_TRUE(t_wait_unlisted(a.id, 10),
 		    "buffer %u still listed 10 s after io_uring let go", a.id);
 	printf("IORING_REGISTER_BUFFERS: registered; freed-pinned until unregistered, then gone\n");
 }

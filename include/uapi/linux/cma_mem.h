@@ -48,6 +48,9 @@
 #define CMA_MEM_ALLOC_FLAGS		(CMA_MEM_CACHE_MASK | CMA_MEM_PERSIST | \
 					 CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA)
 
+/* In struct cma_mem_info's effective: the kernel reported it. */
+#define CMA_MEM_EFFECTIVE_KNOWN		(1U << 31)
+
 /**
  * struct cma_mem_alloc - CMA_MEM_IOC_ALLOC
  * @size:	in: bytes wanted (not 0); out: bytes allocated: page-aligned,
@@ -116,7 +119,12 @@ struct cma_mem_alloc {
  * @exports:	out: live dma-bufs exported from the buffer
  * @attach_flags: ATTACH in: CMA_MEM_ATTACH_FLAGS, only with @name; INFO:
  *		must be zero
- * @reserved:	must be zero
+ * @effective:	in: must be zero; out: CMA_MEM_EFFECTIVE_KNOWN | the cache
+ *		mode (CMA_MEM_CACHE_*) CPU mappings of the buffer really get,
+ *		which differs from the one in @flags where the device is
+ *		cache-coherent: there every buffer is mapped cacheable, as the
+ *		DMA layer maps it (cma_mem(4)). Kernels before this field
+ *		leave it zero (it was reserved).
  * @name:	out: the name, or empty (ATTACH: in, when @id is 0)
  */
 struct cma_mem_info {
@@ -130,7 +138,7 @@ struct cma_mem_info {
 	__u32 mappings;
 	__u32 exports;
 	__u32 attach_flags;
-	__u32 reserved;
+	__u32 effective;
 	char name[CMA_MEM_NAME_LEN];
 };
 

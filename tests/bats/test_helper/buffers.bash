@@ -32,3 +32,14 @@ refute_listed() {
 	[[ $'\n'$output$'\n' != *$'\n'$1$'\n'* ]] ||
 		fail "buffer $1 is listed: $output"
 }
+
+# effective_cache MODE: the cache mode a buffer asked for as MODE really gets
+# (INFO's cache_effective, the debugfs table's effective column): cached
+# where the device is DMA-coherent (x86), MODE elsewhere (cma_mem(4)).
+effective_cache() {
+	if [ "$(target_run cat "$CMAMEM_DEBUGFS/coherent")" = 1 ]; then
+		echo cached
+	else
+		echo "$1"
+	fi
+}
