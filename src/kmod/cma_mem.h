@@ -75,6 +75,7 @@ struct cmamem_file {
 
 /* main.c */
 int cmamem_parse_bytes(const char *s, u64 *v);
+struct cmamem_file *cmamem_file_of(struct file *file);
 
 /* ioctl.c */
 long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
@@ -87,12 +88,14 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
+struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0);
 
 /* dmabuf.c */
 int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags, s32 *fd);
+struct cmamem_buf *cmamem_dmabuf_file_buf(struct file *file);
 
 /* debugfs.c */
 void cmamem_debugfs_init(void);
