@@ -5,7 +5,7 @@
 # `cmamem list -v` (the table: ID first, NAME last, "-" for none). The
 # device named by -d/--device on the line is the one asked.
 
-_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats limits pool"
+_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool"
 _cmamem_global="--device --json --quiet --verbose --version --help"
 
 # The options of ACTION, as `cmamem ACTION --help` lists them.

@@ -37,7 +37,7 @@ static const char *dir_of(const char *env, const char *dflt)
 	return d && *d ? d : dflt;
 }
 
-static const char *debugfs_dir(void)
+const char *debugfs_dir(void)
 {
 	return dir_of("CMAMEM_DEBUGFS", "/sys/kernel/debug/cma_mem");
 }
@@ -48,8 +48,7 @@ static const char *sysfs_dir(void)
 }
 
 /* fopen() @dir/@file for reading, or fail with the errno's exit code. */
-static int open_file(const char *dir, const char *file, const char *mode,
-		     FILE **fp)
+int open_file(const char *dir, const char *file, const char *mode, FILE **fp)
 {
 	char path[512];
 	int err;
@@ -397,9 +396,9 @@ static size_t split(char *line, char **words)
 
 int admin_list_all(struct cli *cli)
 {
-	char header[512], line[512];
+	char header[512], *line = NULL;
 	char *keys[MAX_WORDS], *words[MAX_WORDS];
-	size_t nkeys, i, shown = 0;
+	size_t nkeys, i, shown = 0, linecap = 0;
 	FILE *f;
 	int ret;
 
@@ -414,15 +413,17 @@ int admin_list_all(struct cli *cli)
 	if (!cli->json) {
 		/* The table is already one buffer a line: pass it on. */
 		fputs(header, stdout);
-		while (fgets(line, sizeof(line), f))
+		/* getline(): the holders column has no bound. */
+		while (getline(&line, &linecap, f) > 0)
 			fputs(line, stdout);
+		free(line);
 		fclose(f);
 		return EXIT_OK;
 	}
 
 	nkeys = split(header, keys);
 	putchar('[');
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &linecap, f) > 0) {
 		struct json_obj j;
 		size_t n = split(line, words);
 
@@ -434,6 +435,8 @@ int admin_list_all(struct cli *cli)
 				json_u64(&j, keys[i], strtoull(words[i], NULL, 10));
 			else if (!strcmp(keys[i], "dma_addr"))
 				json_u64(&j, keys[i], strtoull(words[i], NULL, 16));
+			else if (!strcmp(keys[i], "holders"))
+				json_holders_column(&j, keys[i], words[i]);
 			else if (!strcmp(words[i], "-"))
 				json_null(&j, keys[i]);
 			else
@@ -442,6 +445,7 @@ int admin_list_all(struct cli *cli)
 		json_end(&j);
 	}
 	puts("]");
+	free(line);
 	fclose(f);
 	return EXIT_OK;
 }

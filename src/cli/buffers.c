@@ -270,10 +270,11 @@ int action_info(struct cli *cli)
 	if (ret)
 		return cli_fail(ret, "buffer %s", ref.text);
 	if (cli->json) {
-		print_info_json(&info);
+		print_info_json_with(&info, print_info_holders_json);
 		putchar('\n');
 	} else {
 		print_info_text(&info);
+		print_info_holders_text(info.id);
 	}
 	return EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #define CMAMEM_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cmamem.h"
 
@@ -165,6 +166,15 @@ void json_str(struct json_obj *j, const char *key, const char *s); /* NULL: null
 void json_bool(struct json_obj *j, const char *key, int v);
 void json_null(struct json_obj *j, const char *key);
 void json_end(struct json_obj *j);		/* "}" (no newline) */
+void json_key(struct json_obj *j, const char *key); /* the value is the caller's */
+void print_info_json_with(const struct cmamem_info *info,
+			  void (*extra)(struct json_obj *j, uint32_t id));
+
+/* holders.c: who holds the buffers (debugfs, root) */
+int action_holders(struct cli *cli);
+void print_info_holders_json(struct json_obj *j, uint32_t id);
+void print_info_holders_text(uint32_t id);
+void json_holders_column(struct json_obj *j, const char *key, char *word);
 
 /* The actions. */
 int action_alloc(struct cli *cli);
@@ -184,5 +194,7 @@ int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
 int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
+const char *debugfs_dir(void);
+int open_file(const char *dir, const char *file, const char *mode, FILE **fp);
 
 #endif

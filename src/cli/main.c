@@ -167,8 +167,9 @@ static const struct action_type actions[] = {
 	{ "info", action_info, 1, 1, no_options, "ID|NAME",
 	  "describe a buffer",
 	  "Prints `key: value` lines: id, name, size, cache, persistent, source,\n"
-	  "mmap_offset, dma_addr, uid, handles, mappings, exports (--json: one\n"
-	  "object with the same keys)." },
+	  "mmap_offset, dma_addr, uid, handles, mappings, exports, holders (the\n"
+	  "processes, as PID(COMM):KIND+KIND, read from debugfs: root only)\n"
+	  "(--json: one object with the same keys)." },
 	{ "fill", action_fill, 1, 1, fill_options, "ID|NAME",
 	  "write a pattern, random bytes or a file into a buffer",
 	  "Exactly one source: --pattern, --word, --counter, --random or --from.\n"
@@ -217,6 +218,13 @@ static const struct action_type actions[] = {
 	  "frees, failures by reason, use, peak, largest buffer and\n"
 	  "the allocation latency histogram, from /sys/kernel/debug/cma_mem/stats\n"
 	  "(--json: one object with that file's keys)." },
+	{ "holders", action_holders, 0, 0, no_options, "",
+	  "which processes hold buffers, the most bytes first (root)",
+	  "One line per process that holds a buffer: pid, comm, the bytes of the\n"
+	  "buffers it holds, and each buffer's id with how it is held: handle (an\n"
+	  "open /dev/cma_mem file with a handle), map (a mapping) or export (an\n"
+	  "open dma-buf), from /sys/kernel/debug/cma_mem/holders (--json: an\n"
+	  "array of objects: pid, comm, bytes, buffers: [{id, size, kinds}])." },
 	{ "limits", action_limits, 0, 0, limits_options, "",
 	  "show the driver's limits and use; --set one (root)",
 	  "Prints max_total_bytes, max_buffer_bytes, max_buffers,\n"

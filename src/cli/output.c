@@ -48,7 +48,7 @@ void json_string(const char *s)
 	putchar('"');
 }
 
-static void json_key(struct json_obj *j, const char *key)
+void json_key(struct json_obj *j, const char *key)
 {
 	if (j->keys++)
 		putchar(',');
@@ -95,7 +95,9 @@ void json_end(struct json_obj *j)
 	putchar('}');
 }
 
-void print_info_json(const struct cmamem_info *info)
+/* @extra, if not NULL, adds keys for the buffer (as info's "holders"). */
+void print_info_json_with(const struct cmamem_info *info,
+			  void (*extra)(struct json_obj *j, uint32_t id))
 {
 	struct json_obj j;
 
@@ -115,7 +117,14 @@ void print_info_json(const struct cmamem_info *info)
 	json_u64(&j, "handles", info->handles);
 	json_u64(&j, "mappings", info->mappings);
 	json_u64(&j, "exports", info->exports);
+	if (extra)
+		extra(&j, info->id);
 	json_end(&j);
+}
+
+void print_info_json(const struct cmamem_info *info)
+{
+	print_info_json_with(info, NULL);
 }
 
 void print_info_text(const struct cmamem_info *info)

@@ -50,6 +50,9 @@ struct cmamem_pool_extent;
  *		the pages (see cmamem_pages_idle()). Under cmamem.lock.
  * @pinned_node: in cmamem.pinned while @pinned
  * @name:	the name, zero-padded, or empty
+ * @held:	the holder kinds a read of debugfs found in the process it is
+ *		looking at, 0 otherwise (debugfs.c). Under cmamem.lock.
+ * @held_node:	in that read's list while @held
  */
 struct cmamem_buf {
 	struct kref ref;
@@ -76,6 +79,8 @@ struct cmamem_buf {
 	bool pinned;
 	struct list_head pinned_node;
 	char name[CMA_MEM_NAME_LEN];
+	unsigned int held;
+	struct list_head held_node;
 };
 
 static inline u32 cmamem_buf_cache(const struct cmamem_buf *buf)

@@ -89,6 +89,7 @@ struct cmamem_pending {
 
 /* main.c */
 int cmamem_parse_bytes(const char *s, u64 *v);
+struct cmamem_file *cmamem_file_of(struct file *file);
 
 /* ioctl.c */
 long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
@@ -102,6 +103,7 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
 u32 cmamem_cache_effective(const struct cmamem_buf *buf);
+struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first, bool from0);
@@ -111,6 +113,7 @@ int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
 		  struct cmamem_pending *p);
 void cmamem_export_install(struct cmamem_pending *p);
 void cmamem_export_abort(struct cmamem_pending *p);
+struct cmamem_buf *cmamem_dmabuf_file_buf(struct file *file);
 
 /* debugfs.c */
 void cmamem_debugfs_init(void);

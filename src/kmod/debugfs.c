@@ -3,7 +3,10 @@
  * cma_mem debugfs, /sys/kernel/debug/cma_mem/, root only:
  * - buffers: one header line and one line per buffer whose memory exists,
  *   streamed with a seq_file iterator over the id table so that a large
- *   table needs no large allocation;
+ *   table needs no large allocation; its last column sums up the holders
+ *   below, as found when the file was opened;
+ * - holders: "id pid comm kind", one line per process holding a buffer and the
+ *   way it holds it (see cmamem_holders_collect());
  * - stats: the counters of limits.c and pool.c, one "key value" per line;
  * - pool_zero_paused: 1 stops the pool's background zeroing (pool.c), so
  *   tests can prove that allocations zero what it left behind;
@@ -18,7 +21,16 @@
 #include <linux/debugfs.h>
 #include <linux/dma-map-ops.h>
 #include <linux/fault-inject.h>
+#include <linux/fdtable.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/timekeeping.h>
 
 #include "buffer.h"
@@ -30,6 +42,276 @@ static const char *const cmamem_cache_names[] = {
 	[CMA_MEM_CACHE_UNCACHED] = "uncached",
 	[CMA_MEM_CACHE_CACHED] = "cached",
 };
+
+/*
+ * Holders: the processes that keep a buffer, and how. Found only when
+ * debugfs is read, so that no fast path pays for it:
+ * - handle: a /dev/cma_mem file with a handle to the buffer is open in the
+ *   process (in any fd table of its threads), however it got there: open(),
+ *   fork() or SCM_RIGHTS;
+ * - map: a VMA of the process maps the buffer, through /dev/cma_mem or a
+ *   dma-buf (the VMAs carry cmamem_vm_ops, and fork() copies them);
+ * - export: a cma_mem dma-buf made from the buffer is open in the process.
+ * What no fd table or mm shows is not found: files in flight in an
+ * SCM_RIGHTS message, files a driver holds (an importer's dma_buf_get(),
+ * io_uring's fixed files), importers' attachments, and mappings of a
+ * process whose main thread has exited while others run on.
+ */
+enum cmamem_held {
+	CMAMEM_HELD_HANDLE,
+	CMAMEM_HELD_MAP,
+	CMAMEM_HELD_EXPORT,
+	CMAMEM_HELD_NR,
+};
+
+static const char *const cmamem_held_names[CMAMEM_HELD_NR] = {
+	[CMAMEM_HELD_HANDLE] = "handle",
+	[CMAMEM_HELD_MAP] = "map",
+	[CMAMEM_HELD_EXPORT] = "export",
+};
+
+/* One (buffer, process, kind); @comm is one word (cmamem_comm_word()). */
+struct cmamem_holder {
+	u32 id;
+	pid_t pid;
+	enum cmamem_held kind;
+	char comm[TASK_COMM_LEN];
+};
+
+/* Holders by increasing id, pid and kind. */
+struct cmamem_holders {
+	struct cmamem_holder *v;
+	size_t n;
+	size_t cap;
+};
+
+/* @src as one word of a table: a comm may hold spaces. "-" if empty. */
+static void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src)
+{
+	int i;
+
+	for (i = 0; i < TASK_COMM_LEN - 1 && src[i]; i++)
+		dst[i] = isgraph(src[i]) ? src[i] : '_';
+	if (!i)
+		dst[i++] = '-';
+	dst[i] = '\0';
+}
+
+static int cmamem_holders_add(struct cmamem_holders *hs, u32 id, pid_t pid,
+			      enum cmamem_held kind, const char *comm)
+{
+	struct cmamem_holder *h;
+
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? 2 * hs->cap : 64;
+
+		/* Not kvrealloc(): its arguments differ between 6.1 and 6.12. */
+		h = kvmalloc_array(cap, sizeof(*h), GFP_KERNEL);
+		if (!h)
+			return -ENOMEM;
+		if (hs->n)
+			memcpy(h, hs->v, hs->n * sizeof(*h));
+		kvfree(hs->v);
+		hs->v = h;
+		hs->cap = cap;
+	}
+	h = &hs->v[hs->n++];
+	h->id = id;
+	h->pid = pid;
+	h->kind = kind;
+	memcpy(h->comm, comm, TASK_COMM_LEN);
+	return 0;
+}
+
+/* Note that the process being looked at holds @buf as @kind. */
+static void cmamem_hold(struct cmamem_buf *buf, enum cmamem_held kind,
+			struct list_head *held)
+{
+	lockdep_assert_held(&cmamem.lock);
+	if (!buf->held)
+		list_add_tail(&buf->held_node, held);
+	buf->held |= BIT(kind);
+}
+
+/*
+ * iterate_fd() callback, under the file table's lock and cmamem.lock: the
+ * table's reference keeps @file, and so its handles or its export.
+ */
+static int cmamem_holders_fd(const void *p, struct file *file, unsigned int fd)
+{
+	struct list_head *held = (struct list_head *)p;
+	struct cmamem_file *cf = cmamem_file_of(file);
+	struct cmamem_buf *buf;
+	unsigned long id;
+
+	if (cf) {
+		xa_for_each(&cf->handles, id, buf)
+			cmamem_hold(buf, CMAMEM_HELD_HANDLE, held);
+		return 0;
+	}
+	buf = cmamem_dmabuf_file_buf(file);
+	if (buf)
+		cmamem_hold(buf, CMAMEM_HELD_EXPORT, held);
+	return 0;
+}
+
+/*
+ * Add what the thread group of @task holds to @hs. Lock order as mmap does
+ * it: mmap_lock, then cmamem.lock, then (spinlocks) task_lock and the file
+ * table's lock.
+ */
+static int cmamem_holders_of(struct task_struct *task,
+			     struct cmamem_holders *hs)
+{
+	struct files_struct *files = NULL;
+	pid_t pid = task_tgid_nr(task);
+	char comm[TASK_COMM_LEN], word[TASK_COMM_LEN];
+	struct cmamem_buf *buf, *tmp;
+	struct vm_area_struct *vma;
+	struct task_struct *t;
+	struct mm_struct *mm;
+	LIST_HEAD(held);
+	int kind, ret = 0;
+
+	get_task_comm(comm, task);
+	cmamem_comm_word(word, comm);
+
+	/* NULL for kernel threads and exited processes. */
+	mm = get_task_mm(task);
+	if (mm && mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return -EINTR;
+	}
+	mutex_lock(&cmamem.lock);
+	if (mm) {
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			buf = cmamem_vma_buf(vma);
+			if (buf)
+				cmamem_hold(buf, CMAMEM_HELD_MAP, &held);
+		}
+	}
+
+	/*
+	 * Threads usually share one file table; one that unshared it has its
+	 * own. The comparison only saves walking the same table twice: the
+	 * marks in the buffers count each buffer and kind once anyway.
+	 */
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		task_lock(t);
+		if (t->files && t->files != files) {
+			files = t->files;
+			iterate_fd(files, 0, cmamem_holders_fd, &held);
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+
+	list_for_each_entry_safe(buf, tmp, &held, held_node) {
+		for (kind = 0; kind < CMAMEM_HELD_NR; kind++)
+			if (!ret && (buf->held & BIT(kind)))
+				ret = cmamem_holders_add(hs, buf->id, pid, kind,
+							 word);
+		buf->held = 0;
+		list_del(&buf->held_node);
+	}
+	mutex_unlock(&cmamem.lock);
+
+	if (mm) {
+		mmap_read_unlock(mm);
+		/* The last mmput() closes VMAs, which takes cmamem.lock. */
+		mmput(mm);
+	}
+	return ret;
+}
+
+static int cmamem_holder_cmp(const void *a, const void *b)
+{
+	const struct cmamem_holder *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+/*
+ * Every process's holds, by pid in the initial pid namespace (as the
+ * buffers table's pid), one process at a time so that no lock is held for
+ * long. A process that starts or exits meanwhile may be seen or not.
+ */
+static int cmamem_holders_collect(struct cmamem_holders *hs)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	int nr = 1;
+	int ret = 0;
+
+	while (!ret) {
+		rcu_read_lock();
+		pid = find_ge_pid(nr, &init_pid_ns);
+		task = NULL;
+		if (pid) {
+			nr = pid_nr(pid) + 1;
+			/* Only a thread group's leader: one pass per process. */
+			task = pid_task(pid, PIDTYPE_TGID);
+			if (task)
+				get_task_struct(task);
+		}
+		rcu_read_unlock();
+		if (!pid)
+			break;
+		if (!task)
+			continue;
+		ret = cmamem_holders_of(task, hs);
+		put_task_struct(task);
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	if (!ret)
+		sort(hs->v, hs->n, sizeof(*hs->v), cmamem_holder_cmp, NULL);
+	return ret;
+}
+
+static void cmamem_holders_free(struct cmamem_holders *hs)
+{
+	kvfree(hs->v);
+	kfree(hs);
+}
+
+/* The buffers table's holders column: "PID:KIND+KIND,PID:KIND", or "-". */
+static void cmamem_buffers_show_holders(struct seq_file *m,
+					const struct cmamem_holders *hs, u32 id)
+{
+	size_t lo = 0, hi = hs->n, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hs->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == hs->n || hs->v[lo].id != id) {
+		seq_puts(m, " -\n");
+		return;
+	}
+	for (i = lo; i < hs->n && hs->v[i].id == id; i++) {
+		if (i == lo)
+			seq_printf(m, " %d:", hs->v[i].pid);
+		else if (hs->v[i].pid != hs->v[i - 1].pid)
+			seq_printf(m, ",%d:", hs->v[i].pid);
+		else
+			seq_putc(m, '+');
+		seq_puts(m, cmamem_held_names[hs->v[i].kind]);
+	}
+	seq_putc(m, '\n');
+}
 
 /*
  * The position is the id to look at next; 0 is the header. cmamem.lock is
@@ -82,19 +364,15 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	unsigned int mappings;
 	const char *state;
 	u64 age_ms;
-	int i;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "id name size cache dma_addr uid pid comm age_ms ");
 		seq_puts(m, "refs handles mappings persist exports source state ");
-		seq_puts(m, "effective\n");
+		seq_puts(m, "effective holders\n");
 		return 0;
 	}
 
-	/* One word per column: a comm may hold spaces. */
-	for (i = 0; i < TASK_COMM_LEN && buf->comm[i]; i++)
-		comm[i] = isgraph(buf->comm[i]) ? buf->comm[i] : '_';
-	comm[i] = '\0';
+	cmamem_comm_word(comm, buf->comm);
 	mappings = atomic_read(&buf->mappings);
 	if (!buf->dead)
 		state = "live";
@@ -107,14 +385,15 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	age_ms = div_u64(ktime_get_boottime_ns() - buf->created_ns,
 			 NSEC_PER_MSEC);
 
-	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s %s\n",
+	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s %s",
 		   buf->id, buf->name[0] ? buf->name : "-", buf->size,
 		   cmamem_cache_names[cmamem_buf_cache(buf)], &buf->dma_addr,
-		   from_kuid(&init_user_ns, buf->uid), buf->pid, i ? comm : "-",
+		   from_kuid(&init_user_ns, buf->uid), buf->pid, comm,
 		   age_ms, kref_read(&buf->ref), buf->handles, mappings,
 		   !!(buf->flags & CMA_MEM_PERSIST), buf->exports,
 		   buf->flags & CMA_MEM_FROM_POOL ? "pool" : "cma", state,
 		   cmamem_cache_names[cmamem_cache_effective(buf)]);
+	cmamem_buffers_show_holders(m, m->private, buf->id);
 	return 0;
 }
 
@@ -124,7 +403,65 @@ static const struct seq_operations cmamem_buffers_sops = {
 	.stop = cmamem_buffers_stop,
 	.show = cmamem_buffers_show,
 };
-DEFINE_SEQ_ATTRIBUTE(cmamem_buffers);
+
+/*
+ * The holders are found at open, before the iterator takes cmamem.lock:
+ * finding them takes mmap_lock, which must come first.
+ */
+static int cmamem_buffers_open(struct inode *inode, struct file *file)
+{
+	struct cmamem_holders *hs;
+	int ret;
+
+	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
+	if (!hs)
+		return -ENOMEM;
+	ret = cmamem_holders_collect(hs);
+	if (!ret)
+		ret = seq_open(file, &cmamem_buffers_sops);
+	if (ret) {
+		cmamem_holders_free(hs);
+		return ret;
+	}
+	((struct seq_file *)file->private_data)->private = hs;
+	return 0;
+}
+
+static int cmamem_buffers_release(struct inode *inode, struct file *file)
+{
+	cmamem_holders_free(((struct seq_file *)file->private_data)->private);
+	return seq_release(inode, file);
+}
+
+static const struct file_operations cmamem_buffers_fops = {
+	.owner = THIS_MODULE,
+	.open = cmamem_buffers_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = cmamem_buffers_release,
+};
+
+static int cmamem_holders_file_show(struct seq_file *m, void *v)
+{
+	struct cmamem_holders *hs;
+	struct cmamem_holder *h;
+	int ret;
+
+	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
+	if (!hs)
+		return -ENOMEM;
+	ret = cmamem_holders_collect(hs);
+	if (!ret) {
+		/* The column names are an interface: keep them. */
+		seq_puts(m, "id pid comm kind\n");
+		for (h = hs->v; h < hs->v + hs->n; h++)
+			seq_printf(m, "%u %d %s %s\n", h->id, h->pid, h->comm,
+				   cmamem_held_names[h->kind]);
+	}
+	cmamem_holders_free(hs);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(cmamem_holders_file);
 
 static int cmamem_stats_file_show(struct seq_file *m, void *v)
 {
@@ -189,6 +526,8 @@ void cmamem_debugfs_init(void)
 	cmamem.debugfs = debugfs_create_dir("cma_mem", NULL);
 	debugfs_create_file("buffers", 0400, cmamem.debugfs, NULL,
 			    &cmamem_buffers_fops);
+	debugfs_create_file("holders", 0400, cmamem.debugfs, NULL,
+			    &cmamem_holders_file_fops);
 	debugfs_create_file("stats", 0400, cmamem.debugfs, NULL,
 			    &cmamem_stats_file_fops);
 	debugfs_create_bool("pool_zero_paused", 0600, cmamem.debugfs,

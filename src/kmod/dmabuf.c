@@ -12,6 +12,7 @@
 #include <linux/highmem.h>
 #include <linux/iosys-map.h>
 #include <linux/list.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -316,6 +317,27 @@ static const struct dma_buf_ops cmamem_dmabuf_ops = {
 	.vunmap = cmamem_dmabuf_vunmap,
 	.release = cmamem_dmabuf_release,
 };
+
+/*
+ * The buffer @file exports, or NULL if @file is not a cma_mem dma-buf. Only
+ * the dma-buf core makes files on its pseudo file system, so the magic says
+ * that private_data is a struct dma_buf. The caller keeps @file open (holds
+ * a reference or the lock of a file table that has it), which keeps the
+ * export, and so the buffer.
+ */
+struct cmamem_buf *cmamem_dmabuf_file_buf(struct file *file)
+{
+	struct dma_buf *dmabuf;
+	struct cmamem_export *exp;
+
+	if (file_inode(file)->i_sb->s_magic != DMA_BUF_MAGIC)
+		return NULL;
+	dmabuf = file->private_data;
+	if (dmabuf->ops != &cmamem_dmabuf_ops)
+		return NULL;
+	exp = dmabuf->priv;
+	return exp->buf;
+}
 
 /**
  * cmamem_export - a dma-buf file descriptor for a buffer

@@ -102,6 +102,12 @@ static const struct file_operations cmamem_fops = {
 	.llseek = noop_llseek,
 };
 
+/* @file's handles, or NULL if @file is not a /dev/cma_mem file. */
+struct cmamem_file *cmamem_file_of(struct file *file)
+{
+	return file->f_op == &cmamem_fops ? file->private_data : NULL;
+}
+
 static int __init cmamem_init(void)
 {
 	struct device *dev;

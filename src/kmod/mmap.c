@@ -81,6 +81,19 @@ static const struct vm_operations_struct cmamem_vm_ops_from0 = {
 	.fault = cmamem_vm_fault,
 };
 
+/*
+ * The buffer @vma maps, or NULL if it is not a cma_mem mapping (of
+ * /dev/cma_mem or of a cma_mem dma-buf). The VMA's reference keeps the
+ * buffer while the caller holds the mm's mmap_lock.
+ */
+struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops != &cmamem_vm_ops &&
+	    vma->vm_ops != &cmamem_vm_ops_from0)
+		return NULL;
+	return vma->vm_private_data;
+}
+
 /**
  * cmamem_cache_effective - the cache mode @buf's CPU mappings really get
  * @buf:	the buffer

@@ -146,7 +146,7 @@ dump_matches() {
 		assert_equal "$(jq -r '"\(.cache) \(.cache_effective)"' <<<"$output")" "$mode $eff"
 		run_cmamem 0 list --json
 		assert_equal "$(jq -r ".[] | select(.id == $id) | .cache_effective" <<<"$output")" "$eff"
-		run target_sh "awk '\$1 == $id { print \$4, \$NF }' $CMAMEM_DEBUGFS/buffers"
+		run target_sh "awk '\$1 == $id { print \$4, \$17 }' $CMAMEM_DEBUGFS/buffers"
 		assert_output "$mode $eff"
 		run_cmamem 0 free "$id"
 	done

@@ -41,6 +41,7 @@ teardown() { free_tracked; common_teardown; }
 	run_cmamem 0 info outlives
 	assert_line "handles: 0"
 	assert_line "persistent: yes"
+	# The state, the 16th column.
 	run target_sh "awk '\$2 == \"outlives\" { print \$16 }' $CMAMEM_DEBUGFS/buffers"
 	assert_output live
 	run_cmamem 0 free outlives

@@ -121,11 +121,11 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 
 	eff=$(effective_cache uncached)
 	read_table
-	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective" ]] ||
+	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders" ]] ||
 		fail "header: ${ROW[id]}"
-	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ cached$ ]] ||
+	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ cached\ -$ ]] ||
 		fail "row of $a: '${ROW[$a]}'"
-	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ $eff$ ]] ||
+	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ $eff\ -$ ]] ||
 		fail "row of $c: '${ROW[$c]}'"
 	[ -z "${ROW[$b]:-}" ] || fail "freed $b is still in the table: ${ROW[$b]}"
 	# The DMA address is the one INFO gives root.
@@ -155,7 +155,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	run target_run "$CMAMEM_BIN" export "$c" -- sh -c \
 		"'$CMAMEM_BIN' free $c && grep '^$c ' $CMAMEM_DEBUGFS/buffers"
 	assert_success
-	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ cma\ freed-exported\ $eff$ ]] ||
+	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ cma\ freed-exported\ $eff\ [0-9]+:export[0-9a-z:+,]*$ ]] ||
 		fail "row of exported, freed $c: '$output'"
 	run_cmamem 0 free "$a"
 	read_stats
@@ -359,7 +359,7 @@ fault_test() {
 	assert_line --regexp "^$a mg-all 65536 wc 0x[0-9a-f]+ 0 "
 	assert_line --regexp "^$b - 8192 wc 0x[0-9a-f]+ $UID_A "
 	run_cmamem 0 --json list --all
-	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"source\":\"cma\",\"state\":\"live\",\"effective\":\"$(effective_cache wc)\"\}"
+	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"source\":\"cma\",\"state\":\"live\",\"effective\":\"$(effective_cache wc)\",\"holders\":\[\]\}"
 	[[ $output == \[*\] ]] || fail "not an array: $output"
 	run as_user $UID_A "$CMAMEM_BIN" list --all
 	[ "$status" -eq 4 ] || fail "non-root list --all: exit $status, $output"

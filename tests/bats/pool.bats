@@ -97,6 +97,7 @@ source_of() {
 	# The source is in INFO --json, list -v and the debugfs table.
 	run_cmamem 0 info "$b" --json
 	assert_output --partial '"source":"pool"'
+	# The source, the 15th column.
 	run target_sh "awk '\$1 == $b { print \$15 } \$1 == $d { print \$15 }' $CMAMEM_DEBUGFS/buffers"
 	assert_output "$(printf '%s\n' pool cma)"
 }

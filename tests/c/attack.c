@@ -214,46 +214,6 @@ static long used_bytes(void)
 	return v;
 }
 
-static void send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'f';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, 0) != 1)
-		DIE("sendmsg: %s", strerror(errno));
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		DIE("recvmsg: %s", strerror(errno));
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		DIE("no fd came");
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
-}
-
 /* One byte over @sock, to say a step is done; and wait for one. */
 static void say(int sock)
 {
@@ -293,7 +253,7 @@ static void owner(int sock, int to_root)
 	e.id = a.id;
 	REQUIRE_OK(t_ioctl(fd, CMA_MEM_IOC_EXPORT, &e));
 	buf_fd = e.fd;
-	send_fd(sock, buf_fd);
+	t_send_fd(sock, buf_fd);
 	hear(sock); /* B holds it */
 	REQUIRE_OK(t_free(fd, a.id));
 	close(buf_fd);
@@ -314,7 +274,7 @@ static void owner(int sock, int to_root)
 /* UID_B's side: take the fd, read A's data through it, keep it, let go. */
 static void holder(int sock)
 {
-	int buf_fd = recv_fd(sock), fd = t_open();
+	int buf_fd = t_recv_fd(sock), fd = t_open();
 	struct cma_mem_alloc a = { 0 };
 	char *p;
 	long off;

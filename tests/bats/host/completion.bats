@@ -35,7 +35,7 @@ complete_line() {
 
 @test "actions, and global options before the action" {
 	complete_line ""
-	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free info limits list pool stats sync verify)"
+	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list pool stats sync verify)"
 	complete_line c
 	assert_equal "$output" "$(printf '%s\n' checksum cmp copy)"
 	complete_line --j

@@ -105,7 +105,7 @@ setup() {
 	assert_output "$(printf '1\tcam0\t65536\tcached\tcma\ttrue\t0')"
 	run -0 fk info cam0 --json
 	run -0 jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "id,name,size,cache,cache_effective,persistent,source,mmap_offset,dma_addr,uid,handles,mappings,exports"
+	assert_output "id,name,size,cache,cache_effective,persistent,source,mmap_offset,dma_addr,uid,handles,mappings,exports,holders"
 	fk alloc 4K --from pool > /dev/null
 	run -0 fk info 2 --json
 	run -0 jq -r '[.name == null, .persistent, .source] | @tsv' <<<"$output"
@@ -126,6 +126,8 @@ setup() {
 	assert_line --regexp '^mmap_offset: 0x[0-9a-f]+$'
 	assert_line "dma_addr: 0x0"
 	assert_line "handles: 0"
+	# From debugfs, which the fake device has not: unknown.
+	assert_line --regexp '^holders: unknown \(.*/holders: '
 	[ "${#lines[@]}" -eq 13 ]
 }
 
