@@ -248,24 +248,71 @@ static int64_t listed_bytes(struct cmamem *dev)
 	return sum;
 }
 
+/* Whether this process has CAP_SYS_ADMIN (bit 21 of CapEff), as the
+ * kernel's per-uid check asks; root if /proc cannot say. */
+static int cap_sys_admin(void)
+{
+	unsigned long long caps;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	int ret = geteuid() == 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			ret = (caps >> 21) & 1;
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/*
+ * The per-uid limit that applies, as cmamem_charge() picks it: the smaller
+ * non-zero of max_bytes_per_uid and, without CAP_SYS_ADMIN,
+ * max_bytes_per_uid_unprivileged (a kernel without that file has none).
+ */
+static int uid_quota(const char **name, uint64_t *quota)
+{
+	static const char unpriv[] = "max_bytes_per_uid_unprivileged";
+	uint64_t v;
+	int ret;
+
+	*name = "max_bytes_per_uid";
+	ret = read_u64(sysfs_dir(), *name, quota);
+	if (ret)
+		return ret;
+	ret = read_u64(sysfs_dir(), unpriv, &v);
+	if (ret == -ENOENT || cap_sys_admin())
+		return 0;
+	if (ret) {
+		*name = unpriv;
+		return ret;
+	}
+	if (v && (!*quota || v < *quota)) {
+		*name = unpriv;
+		*quota = v;
+	}
+	return 0;
+}
+
 static int over_uid_limit(struct cmamem *dev, const char *what, uint64_t bytes)
 {
-	const char *dir = sysfs_dir();
 	unsigned int uid = (unsigned int)getuid();
 	int64_t listed = listed_bytes(dev);
-	uint64_t quota, use;
+	const char *name;
+	uint64_t quota, use, fix;
+	char how[640];
 	int ret, hidden;
 
-	ret = read_u64(dir, "max_bytes_per_uid", &quota);
+	ret = uid_quota(&name, &quota);
 	if (ret)
-		return unreadable(EDQUOT, what, "over your uid's quota", dir,
-				  "max_bytes_per_uid", ret);
+		return unreadable(EDQUOT, what, "over your uid's quota",
+				  sysfs_dir(), name, ret);
 	if (listed < 0)
-		return cli_fail((int)listed, "alloc %s: max_bytes_per_uid is %s; listing uid %u's buffers",
-				what, hs(quota).s, uid);
+		return cli_fail((int)listed, "alloc %s: %s is %s; listing uid %u's buffers",
+				what, name, hs(quota).s, uid);
 	use = (uint64_t)listed;
 	if (!quota) {
-		cli_err("alloc %s: refused by max_bytes_per_uid, but it is 0 (no limit) now: try again; `cmamem limits` shows it",
+		cli_err("alloc %s: refused by a per-uid limit, but none is set now: try again; `cmamem limits` shows them",
 			what);
 		return EXIT_LIMIT;
 	}
@@ -275,10 +322,18 @@ static int over_uid_limit(struct cmamem *dev, const char *what, uint64_t bytes)
 	 * not account for the refusal, and size the fix by the quota then.
 	 */
 	hidden = use <= quota && bytes <= quota - use;
-	cli_err("alloc %s: max_bytes_per_uid is %s, %s in use by uid %u%s (free some, or as root: cmamem limits --set max_bytes_per_uid=%s)",
-		what, hs(quota).s, hs(use).s, uid,
+	fix = (hidden ? quota : use) + bytes;
+	/* `limits --set` takes the four limits; the other is written as is. */
+	if (!strcmp(name, "max_bytes_per_uid"))
+		snprintf(how, sizeof(how), "cmamem limits --set %s=%s", name,
+			 hs(fix).s);
+	else
+		snprintf(how, sizeof(how), "echo %" PRIu64 " > %s/%s", fix,
+			 sysfs_dir(), name);
+	cli_err("alloc %s: %s is %s, %s in use by uid %u%s (free some, or as root: %s)",
+		what, name, hs(quota).s, hs(use).s, uid,
 		hidden ? " and more in freed buffers still mapped or exported" : "",
-		hs((hidden ? quota : use) + bytes).s);
+		how);
 	return EXIT_LIMIT;
 }
 

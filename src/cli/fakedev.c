@@ -17,7 +17,8 @@
  * So that the CLI's error messages can be tested, it refuses as the driver
  * would, from files the test writes:
  *   $CMAMEM_SYSFS/max_*      the limits (ENOSPC, EDQUOT), checked in the
- *                            driver's order; it keeps used_bytes and
+ *                            driver's order (max_bytes_per_uid_unprivileged
+ *                            without CAP_SYS_ADMIN); it keeps used_bytes and
  *                            buffers there up to date
  *   $CMAMEM_SYSFS/pool_largest_free  ENOMEM for a bigger FROM_POOL buffer
  *   $CMAMEM_MEMINFO          ENOMEM for a CMA buffer bigger than CmaFree
@@ -290,6 +291,21 @@ static void sysfs_sync(void)
 	sysfs_put("buffers", u.buffers);
 }
 
+/* CAP_SYS_ADMIN in CapEff, which exempts from the unprivileged quota. */
+static int admin(void)
+{
+	unsigned long long caps = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (caps >> 21) & 1;
+}
+
 /* cmamem_charge()'s checks, in its order (src/kmod/limits.c). */
 static int charge(__u64 bytes)
 {
@@ -297,8 +313,11 @@ static int charge(__u64 bytes)
 	__u64 max_bufs = sysfs_get("max_buffers");
 	__u64 max_total = sysfs_get("max_total_bytes");
 	__u64 quota = sysfs_get("max_bytes_per_uid");
+	__u64 unpriv = sysfs_get("max_bytes_per_uid_unprivileged");
 	struct use u;
 
+	if (unpriv && !admin() && (!quota || unpriv < quota))
+		quota = unpriv;
 	use_of(getuid(), &u);
 	if ((max_buf && bytes > max_buf) || (max_bufs && u.buffers >= max_bufs) ||
 	    (max_total && (u.bytes > max_total || bytes > max_total - u.bytes)))

@@ -82,6 +82,25 @@ expect_err() {
 	echo 0 > "$CMAMEM_SYSFS/max_total_bytes"
 }
 
+@test "max_bytes_per_uid_unprivileged: the quota without CAP_SYS_ADMIN, when it is the smaller; exit 5" {
+	echo $((64 << 10)) > "$CMAMEM_SYSFS/max_bytes_per_uid"
+	echo $((32 << 10)) > "$CMAMEM_SYSFS/max_bytes_per_uid_unprivileged"
+	# No CAP_SYS_ADMIN: the kernel applies the smaller of the two.
+	local nocap=(setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin)
+	run -0 "${nocap[@]}" env LD_PRELOAD="$FAKE" "$CMAMEM" alloc 16K
+	run --separate-stderr "${nocap[@]}" env LD_PRELOAD="$FAKE" "$CMAMEM" alloc 20K
+	assert_failure 5
+	assert_equal "$stderr" "cmamem: alloc 20K: max_bytes_per_uid_unprivileged is 32K, 16K in use by uid $(id -u) (free some, or as root: echo 36864 > $CMAMEM_SYSFS/max_bytes_per_uid_unprivileged)"
+	# With it, only max_bytes_per_uid.
+	run -0 fk alloc 20K
+	expect_err 5 "alloc 32K: max_bytes_per_uid is 64K, 36K in use by uid $(id -u) (free some, or as root: cmamem limits --set max_bytes_per_uid=68K)" alloc 32K
+	# Where max_bytes_per_uid is the smaller, it is the one named.
+	echo $((128 << 10)) > "$CMAMEM_SYSFS/max_bytes_per_uid_unprivileged"
+	run --separate-stderr "${nocap[@]}" env LD_PRELOAD="$FAKE" "$CMAMEM" alloc 32K
+	assert_failure 5
+	assert_equal "$stderr" "cmamem: alloc 32K: max_bytes_per_uid is 64K, 36K in use by uid $(id -u) (free some, or as root: cmamem limits --set max_bytes_per_uid=68K)"
+}
+
 @test "a limit that no longer refuses when read, and sysfs that cannot be read: still exit 5, saying so" {
 	echo 1 > "$CMAMEM_SYSFS/max_buffers"
 	run -0 fk alloc 4K
