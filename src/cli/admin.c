@@ -30,23 +30,6 @@ static const char *const usage_names[] = {
 	"used_bytes", "buffers", "peak_bytes", NULL,
 };
 
-static const char *dir_of(const char *env, const char *dflt)
-{
-	const char *d = getenv(env);
-
-	return d && *d ? d : dflt;
-}
-
-const char *debugfs_dir(void)
-{
-	return dir_of("CMAMEM_DEBUGFS", "/sys/kernel/debug/cma_mem");
-}
-
-static const char *sysfs_dir(void)
-{
-	return dir_of("CMAMEM_SYSFS", "/sys/class/misc/cma_mem");
-}
-
 /* fopen() @dir/@file for reading, or fail with the errno's exit code. */
 int open_file(const char *dir, const char *file, const char *mode, FILE **fp)
 {
@@ -64,22 +47,6 @@ int open_file(const char *dir, const char *file, const char *mode, FILE **fp)
 		return cli_fail(err, "%s (is the cma_mem module loaded%s?)", path,
 				dir == debugfs_dir() ? " and debugfs mounted" : "");
 	return cli_fail(err, "%s", path);
-}
-
-/* Human-readable bytes: "76K", "1.5M" style, exact when it divides. */
-static void human(uint64_t v, char *out, size_t len)
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-
-	while (u < 3 && v >= 1024 && !(v % 1024)) {
-		v /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, len, "%" PRIu64, v);
-	else
-		snprintf(out, len, "%" PRIu64 "%c", v, units[u]);
 }
 
 /* --- stats --- */

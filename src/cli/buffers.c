@@ -92,10 +92,12 @@ int action_alloc(struct cli *cli)
 		return ret;
 	ret = cmamem_alloc(dev, size, align, flags, cli->name, &info);
 	if (ret) {
-		cmamem_close(dev);
 		if (ret == -EEXIST)
-			return cli_fail(ret, "alloc: name '%s'", cli->name);
-		return cli_fail(ret, "alloc %s", what);
+			ret = cli_fail(ret, "alloc: name '%s'", cli->name);
+		else
+			ret = explain_alloc(dev, ret, what, size, align, flags);
+		cmamem_close(dev);
+		return ret;
 	}
 	/* ALLOC does not say where the memory came from; INFO does. */
 	if (cmamem_info(dev, info.id, &full) == 0)
@@ -155,11 +157,13 @@ int action_free(struct cli *cli)
 		ret = cmamem_attach(dev, id, &info);
 		if (ret == -ENOENT || ret == -EPERM) {
 			cmamem_close(dev);
-			return cli_fail(ret, "buffer %u", id);
+			return buf_fail(ret, &ref);
 		}
 	}
 	ret = cmamem_free(dev, id);
 	cmamem_close(dev);
+	if (ret == -EBUSY)
+		return explain_busy(id);
 	if (ret)
 		return cli_fail(ret, "free %s", ref.text);
 	cli_note(cli, "freed buffer %u", id);
@@ -268,7 +272,7 @@ int action_info(struct cli *cli)
 	ret = cmamem_info(dev, id, &info);
 	cmamem_close(dev);
 	if (ret)
-		return cli_fail(ret, "buffer %s", ref.text);
+		return buf_fail(ret, &ref);
 	if (cli->json) {
 		print_info_json_with(&info, print_info_holders_json);
 		putchar('\n');

@@ -4,7 +4,9 @@
  * table's shape, exit codes, and the helpers every action uses.
  *
  * The rule every handler follows: parse and check all of its arguments
- * first (a bad one is exit 2), and only then open the device.
+ * first (a bad one is exit 2), and only then open the device. A range is
+ * the one exception: it is checked against the buffer's size once the
+ * buffer is attached (range_check()), still exit 2, before any I/O.
  */
 #ifndef CMAMEM_CLI_H
 #define CMAMEM_CLI_H
@@ -106,6 +108,17 @@ int range_check(const struct buf_ref *ref, uint64_t size, uint64_t off,
 int cli_open(const struct cli *cli, struct cmamem **devp);
 int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 	       struct cmamem_info *info);
+/* A failed request about buffer @ref: its message, and its exit code. */
+int buf_fail(int err, const struct buf_ref *ref);
+
+/* explain.c: where the driver's files are, and the messages that name an
+ * error's cause and fix from them. Each prints one line; an exit code. */
+const char *sysfs_dir(void);
+const char *debugfs_dir(void);
+int explain_open(int err, const char *path);
+int explain_alloc(struct cmamem *dev, int err, const char *what,
+		  uint64_t size, uint64_t align, uint32_t flags);
+int explain_busy(uint32_t id);
 
 /* map.c: a buffer range mapped for an action. */
 struct mapped {
@@ -194,7 +207,6 @@ int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
 int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
-const char *debugfs_dir(void);
 int open_file(const char *dir, const char *file, const char *mode, FILE **fp);
 
 #endif

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -28,13 +27,21 @@ int cli_open(const struct cli *cli, struct cmamem **devp)
 
 	if (!ret)
 		return 0;
-	/* A missing node is a setup problem, not a missing buffer: exit 1. */
-	if (ret == -ENOENT || ret == -ENODEV || ret == -ENXIO) {
-		cli_err("cannot open %s: %s (is the cma_mem module loaded?)",
-			path, strerror(-ret));
-		return EXIT_FAILED;
+	return explain_open(ret, path);
+}
+
+int buf_fail(int err, const struct buf_ref *ref)
+{
+	if (err == -ENOENT || err == ENOENT) {
+		if (ref->name)
+			cli_err("no buffer named '%s' (cmamem list shows yours)",
+				ref->text);
+		else
+			cli_err("no buffer %u (cmamem list shows yours)", ref->id);
+		return EXIT_NOTFOUND;
 	}
-	return cli_fail(ret, "cannot open %s", path);
+	return ref->name ? cli_fail(err, "buffer '%s'", ref->text) :
+			   cli_fail(err, "buffer %u", ref->id);
 }
 
 /*
@@ -60,6 +67,5 @@ int cli_attach(struct cmamem *dev, const struct buf_ref *ref,
 		return ref->name ?
 			cli_fail(ret, "buffer '%s' is not persistent", ref->text) :
 			cli_fail(ret, "buffer %u is not persistent", ref->id);
-	return ref->name ? cli_fail(ret, "buffer '%s'", ref->text) :
-			   cli_fail(ret, "buffer %u", ref->id);
+	return buf_fail(ret, ref);
 }

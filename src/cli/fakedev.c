@@ -11,10 +11,19 @@
  * mmap maps shared, so a persistent buffer crosses commands as it does in
  * the kernel) and ID.meta ("size flags uid name"). It models the errno
  * conventions the CLI depends on (ENOENT, also for another uid's buffer by
- * the uid in the meta file; names per owner, ATTACH_BY_UID,
- * EINVAL, EEXIST, EACCES for mmap without a handle, ENOTTY; EDQUOT with
- * CMAMEM_FAKE_LIMIT=N buffers; EXPORT hands out the data file), not the memory:
+ * the uid in the meta file; names per owner, ATTACH_BY_UID, EINVAL, EEXIST,
+ * EACCES for mmap without a handle, EBUSY for FREE of a buffer that is not
+ * persistent, ENOTTY; EXPORT hands out the data file), not the memory:
  * there is no DMA, no CMA, and no locking between processes.
+ * So that the CLI's error messages can be tested, it refuses as the driver
+ * would, from files the test writes:
+ *   $CMAMEM_SYSFS/max_*      the limits (ENOSPC, EDQUOT), checked in the
+ *                            driver's order (max_bytes_per_uid_unprivileged
+ *                            without CAP_SYS_ADMIN); it keeps used_bytes and
+ *                            buffers there up to date
+ *   $CMAMEM_SYSFS/pool_largest_free  ENOMEM for a bigger FROM_POOL buffer
+ *   $CMAMEM_MEMINFO          ENOMEM for a CMA buffer bigger than CmaFree
+ *   CMAMEM_FAKE_OPEN_ERRNO=N opening the device fails with errno N
  * It is not the driver's specification; cma_mem(4) and the guest suites are.
  */
 #include <dlfcn.h>
@@ -136,6 +145,8 @@ static int meta_write(__u32 id, const struct meta *m)
 	return 0;
 }
 
+static void sysfs_sync(void);
+
 static void buf_remove(__u32 id)
 {
 	char path[4096];
@@ -144,6 +155,7 @@ static void buf_remove(__u32 id)
 	unlink(path);
 	path_of(path, sizeof(path), id, "data");
 	unlink(path);
+	sysfs_sync();
 }
 
 static int holds(const struct fake_file *f, __u32 id)
@@ -202,6 +214,140 @@ static __u32 find_name(const char *name, __u32 uid)
 	return 0;
 }
 
+/* A number from $CMAMEM_SYSFS/@name: 0, or -1 when there is none. */
+static int sysfs_read(const char *name, __u64 *v)
+{
+	const char *dir = getenv("CMAMEM_SYSFS");
+	unsigned long long x;
+	char path[4096];
+	FILE *f;
+	int ok;
+
+	if (!dir || !*dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llu", &x) == 1;
+	fclose(f);
+	if (!ok)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+/* A limit: 0 (none) when the file is not there. */
+static __u64 sysfs_get(const char *name)
+{
+	__u64 v;
+
+	return sysfs_read(name, &v) ? 0 : v;
+}
+
+static void sysfs_put(const char *name, __u64 v)
+{
+	const char *dir = getenv("CMAMEM_SYSFS");
+	char path[4096];
+	FILE *f;
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	fprintf(f, "%llu\n", (unsigned long long)v);
+	fclose(f);
+}
+
+/* The use the limits count: every buffer's bytes, and @uid's. */
+struct use {
+	__u64 bytes, uid_bytes;
+	unsigned int buffers;
+};
+
+static void use_of(__u32 uid, struct use *u)
+{
+	struct meta m;
+	__u32 id;
+
+	memset(u, 0, sizeof(*u));
+	for (id = 1; id < MAX_ID; id++) {
+		if (meta_read(id, &m))
+			continue;
+		u->bytes += m.size;
+		u->buffers++;
+		if (m.uid == uid)
+			u->uid_bytes += m.size;
+	}
+}
+
+/* used_bytes and buffers, as the driver's sysfs shows them. */
+static void sysfs_sync(void)
+{
+	struct use u;
+
+	use_of(geteuid(), &u);
+	sysfs_put("used_bytes", u.bytes);
+	sysfs_put("buffers", u.buffers);
+}
+
+/* CAP_SYS_ADMIN in CapEff, which exempts from the unprivileged quota. */
+static int admin(void)
+{
+	unsigned long long caps = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (caps >> 21) & 1;
+}
+
+/* cmamem_charge()'s checks, in its order (src/kmod/limits.c). */
+static int charge(__u64 bytes)
+{
+	__u64 max_buf = sysfs_get("max_buffer_bytes");
+	__u64 max_bufs = sysfs_get("max_buffers");
+	__u64 max_total = sysfs_get("max_total_bytes");
+	__u64 quota = sysfs_get("max_bytes_per_uid");
+	__u64 unpriv = sysfs_get("max_bytes_per_uid_unprivileged");
+	struct use u;
+
+	if (unpriv && !admin() && (!quota || unpriv < quota))
+		quota = unpriv;
+	use_of(geteuid(), &u);
+	if ((max_buf && bytes > max_buf) || (max_bufs && u.buffers >= max_bufs) ||
+	    (max_total && (u.bytes > max_total || bytes > max_total - u.bytes)))
+		return -ENOSPC;
+	if (quota && (u.uid_bytes > quota || bytes > quota - u.uid_bytes))
+		return -EDQUOT;
+	return 0;
+}
+
+/* CmaFree from $CMAMEM_MEMINFO in bytes (0 if it has none), or all ones
+ * without the file: the fake's CMA never runs out unless asked to. */
+static __u64 cma_free(void)
+{
+	const char *path = getenv("CMAMEM_MEMINFO");
+	unsigned long long kb;
+	char line[256];
+	__u64 v = 0;
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "r")))
+		return ~0ULL;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CmaFree: %llu", &kb) == 1)
+			v = kb * 1024;
+	fclose(f);
+	return v;
+}
+
 /* The owner check every by-id command makes: another's buffer is absent. */
 static int lookup(__u32 id, struct meta *m)
 {
@@ -219,10 +365,10 @@ static int lookup(__u32 id, struct meta *m)
 static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 {
 	char path[4096];
-	struct meta m;
-	__u64 ps = (__u64)sysconf(_SC_PAGESIZE);
+	struct meta m, other;
+	__u64 ps = (__u64)sysconf(_SC_PAGESIZE), pool_room;
 	__u32 id, free_id = 0;
-	int fd, limit, n = 0;
+	int fd, ret;
 
 	if (!a->size || a->size > (1ULL << 32) ||
 	    (a->flags & ~CMA_MEM_ALLOC_FLAGS) ||
@@ -233,23 +379,23 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 		return -EINVAL;
 	if (a->name[0] && find_name(a->name, geteuid()))
 		return -EEXIST;
-	/* CMAMEM_FAKE_LIMIT=N: a quota of N buffers, then EDQUOT. */
-	limit = getenv("CMAMEM_FAKE_LIMIT") ? atoi(getenv("CMAMEM_FAKE_LIMIT")) : -1;
-	for (id = 1; id < MAX_ID; id++) {
-		if (meta_read(id, &m) == -ENOENT) {
-			if (!free_id)
-				free_id = id;
-		} else {
-			n++;
-		}
-	}
-	if (limit >= 0 && n >= limit)
-		return -EDQUOT;
+	memset(&m, 0, sizeof(m));
+	m.size = (a->size + ps - 1) & ~(ps - 1);
+	if (a->align > m.size)
+		m.size = a->align;
+	ret = charge(m.size);
+	if (ret)
+		return ret;
+	if ((a->flags & CMA_MEM_FROM_POOL) ?
+	    !sysfs_read("pool_largest_free", &pool_room) && m.size > pool_room :
+	    m.size > cma_free())
+		return -ENOMEM;
+	for (id = 1; id < MAX_ID && !free_id; id++)
+		if (meta_read(id, &other) == -ENOENT)
+			free_id = id;
 	if (!free_id)
 		return -ENOSPC;
 	id = free_id;
-	memset(&m, 0, sizeof(m));
-	m.size = (a->size + ps - 1) & ~(ps - 1);
 	/* Report where it "came from", as INFO does. */
 	m.flags = a->flags | ((a->flags & CMA_MEM_FROM_POOL) ? 0 : CMA_MEM_FROM_CMA);
 	m.uid = geteuid();
@@ -265,6 +411,7 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	real_close(fd);
 	if (meta_write(id, &m))
 		return -EIO;
+	sysfs_sync();
 	a->size = m.size;
 	a->id = id;
 	a->mmap_offset = (__u64)id << OFF_SHIFT;
@@ -411,6 +558,11 @@ int open(const char *path, int flags, ...)
 	}
 	if (!dev || strcmp(path, dev))
 		return real_open(path, flags, mode);
+	/* As the kernel refuses a node's mode: the test picks the errno. */
+	if (getenv("CMAMEM_FAKE_OPEN_ERRNO") && atoi(getenv("CMAMEM_FAKE_OPEN_ERRNO"))) {
+		errno = atoi(getenv("CMAMEM_FAKE_OPEN_ERRNO"));
+		return -1;
+	}
 	mkdir(state_dir(), 0700);
 	fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC));
 	for (i = 0; fd >= 0 && i < MAX_FILES; i++) {

@@ -5,6 +5,8 @@
  * octal, all of which would turn a typo into a silently wrong size.
  */
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,4 +85,19 @@ int parse_size(const char *s, uint64_t *out, const char **why)
 	*why = (*p == '.' || *p == ',') ? "fractions are not accepted" :
 	       "unknown suffix (use K, M, G, T)";
 	return -1;
+}
+
+void human(uint64_t v, char *out, size_t len)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v >= 1024 && !(v % 1024)) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, len, "%" PRIu64, v);
+	else
+		snprintf(out, len, "%" PRIu64 "%c", v, units[u]);
 }

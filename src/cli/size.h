@@ -13,6 +13,7 @@
 #ifndef CMAMEM_CLI_SIZE_H
 #define CMAMEM_CLI_SIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -20,5 +21,11 @@
  * ("empty", "not a number", "unknown suffix", "too large", ...).
  */
 int parse_size(const char *s, uint64_t *out, const char **why);
+
+/*
+ * @v in that syntax where it is exact ("64K", "48M"), else in bytes, so a
+ * message's number can be pasted back as an argument.
+ */
+void human(uint64_t v, char *out, size_t len);
 
 #endif

@@ -201,7 +201,7 @@ all_ids() {
 	user_alloc $ATTACKER 32K
 	run as_user $ATTACKER "$CMAMEM_BIN" alloc 4K
 	[ "$status" -eq 5 ] || fail "over quota: exit $status, $output"
-	assert_output --partial "Disk quota exceeded"
+	assert_output "cmamem: alloc 4K: max_bytes_per_uid is 64K, 64K in use by uid $ATTACKER (free some, or as root: cmamem limits --set max_bytes_per_uid=68K)"
 	run as_user $ATTACKER "$CMAMEM_BIN" free "${CMAMEM_TRACKED[0]}"
 	assert_success
 	user_alloc $ATTACKER 32K

@@ -78,7 +78,9 @@ apply_rule() {
 	# nobody, with video as its only group: the group's rw bits let it in.
 	run target_run setpriv --reuid=65534 --regid=65534 --groups="$gid" "$CMAMEM_BIN" list
 	assert_success
-	# nobody in no group: mode 0660 keeps it out (exit 4, permission denied).
+	# nobody in no group: mode 0660 keeps it out (exit 4), and the message
+	# names the node's group and how to join it.
 	run target_run setpriv --reuid=65534 --regid=65534 --clear-groups "$CMAMEM_BIN" list
 	assert_failure 4
+	assert_output "cmamem: cannot open $CMAMEM_DEV: permission denied (the device belongs to group video: sudo usermod -aG video $(target_run getent passwd 65534 | cut -d: -f1), then log in again)"
 }
