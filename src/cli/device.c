@@ -33,9 +33,12 @@ int cli_open(const struct cli *cli, struct cmamem **devp)
 int buf_fail(int err, const struct buf_ref *ref)
 {
 	if (err == -ENOENT || err == ENOENT) {
-		if (ref->name)
+		if (ref->has_owner)
+			cli_err("no buffer named '%s' of uid %u (as root, cmamem list --all shows every user's)",
+				ref->name, ref->owner);
+		else if (ref->name)
 			cli_err("no buffer named '%s' (cmamem list shows yours)",
-				ref->text);
+				ref->name);
 		else
 			cli_err("no buffer %u (cmamem list shows yours)", ref->id);
 		return EXIT_NOTFOUND;

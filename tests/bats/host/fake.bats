@@ -172,7 +172,7 @@ setup() {
 	run -3 fk info frame
 	run --separate-stderr fk info 12345:frame
 	assert_failure 3
-	[[ $stderr == "cmamem: buffer '12345:frame': No such file or directory" ]] || fail "$stderr"
+	[[ $stderr == "cmamem: no buffer named 'frame' of uid 12345 (as root, cmamem list --all shows every user's)" ]] || fail "$stderr"
 	# Names are per owner: ours is another buffer.
 	run -0 fk alloc 4K --name frame
 	assert_output 2
