@@ -99,6 +99,12 @@ static struct cmamem_uid_use *cmamem_uid_use_find(kuid_t uid)
 	return NULL;
 }
 
+/* Would @bytes more take a uid holding @held past @quota (0: none)? */
+static bool cmamem_over_quota(u64 quota, u64 held, u64 bytes)
+{
+	return quota && bytes > quota - min(held, quota);
+}
+
 /**
  * cmamem_charge - account for a buffer about to be allocated
  * @uid:	its owner
@@ -113,9 +119,8 @@ static struct cmamem_uid_use *cmamem_uid_use_find(kuid_t uid)
 int cmamem_charge(kuid_t uid, u64 bytes)
 {
 	struct cmamem_uid_use *use, *new = NULL;
-	bool admin = capable(CAP_SYS_ADMIN);
 	int ret = -ENOSPC;
-	u64 quota;
+	u64 held;
 
 	mutex_lock(&cmamem.lock);
 	if (max_buffer_bytes && bytes > max_buffer_bytes)
@@ -127,11 +132,17 @@ int cmamem_charge(kuid_t uid, u64 bytes)
 		goto over;
 
 	use = cmamem_uid_use_find(uid);
+	held = use ? use->bytes : 0;
 	ret = -EDQUOT;
-	quota = max_bytes_per_uid;
-	if (max_bytes_per_uid_unprivileged && !admin)
-		quota = min_not_zero(quota, max_bytes_per_uid_unprivileged);
-	if (quota && bytes > quota - min_t(u64, use ? use->bytes : 0, quota))
+	if (cmamem_over_quota(max_bytes_per_uid, held, bytes))
+		goto over;
+	/*
+	 * CAP_SYS_ADMIN is asked for only where it makes a difference, so
+	 * that an allocation within the limit neither logs a denial nor
+	 * counts as a use of the capability (PF_SUPERPRIV).
+	 */
+	if (cmamem_over_quota(max_bytes_per_uid_unprivileged, held, bytes) &&
+	    !capable(CAP_SYS_ADMIN))
 		goto over;
 	if (!use) {
 		new = kzalloc(sizeof(*new), GFP_KERNEL);
