@@ -155,7 +155,7 @@ attr_indices() {
 @test "a pooled UNCACHED buffer's kernel vmap, an importer's (vivid vmalloc), is Normal non-cacheable and is captured into" {
 	local ref=$BATS_TEST_TMPDIR/mmap.frame frame=$((320 * 180 * 2)) sum
 	run_cmamem 0 pool --resize 4M
-	target_run "$CMAMEM_REPO/tests/man/guest-modprobe" vivid n_devs=1 \
+	target_run modprobe vivid n_devs=1 \
 		node_types=0x1 allocators=0 || fail "modprobe vivid failed"
 	run_helper 0 dmabuf-vivid mmap "$ref"
 	sum=$(sha256sum <"$ref" | cut -d' ' -f1)
