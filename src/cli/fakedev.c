@@ -438,7 +438,7 @@ static int do_info(struct fake_file *f, struct cma_mem_info *i, int attach)
 	__u32 id = i->id;
 	int ret;
 
-	if (i->effective || i->flags ||
+	if (i->flags ||
 	    (i->attach_flags & ~CMA_MEM_ATTACH_FLAGS) ||
 	    (i->attach_flags && (!attach || id)))
 		return -EINVAL;

@@ -86,7 +86,7 @@ static int cmamem_ioc_attach(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->effective || arg->attach_flags & ~CMA_MEM_ATTACH_FLAGS)
+	if (arg->attach_flags & ~CMA_MEM_ATTACH_FLAGS)
 		return -EINVAL;
 	/* By id, or by name: exactly one of them. */
 	if (!arg->id == cmamem_name_empty(arg->name))
@@ -113,7 +113,7 @@ static int cmamem_ioc_info(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->effective || arg->attach_flags)
+	if (arg->attach_flags)
 		return -EINVAL;
 	return cmamem_buf_info(arg);
 }

@@ -119,7 +119,9 @@ struct cma_mem_alloc {
  * @exports:	out: live dma-bufs exported from the buffer
  * @attach_flags: ATTACH in: CMA_MEM_ATTACH_FLAGS, only with @name; INFO:
  *		must be zero
- * @effective:	in: must be zero; out: CMA_MEM_EFFECTIVE_KNOWN | the cache
+ * @effective:	out only (ignored on the way in, so that an answer can be
+ *		passed back as the next request, as it could when this was
+ *		reserved): CMA_MEM_EFFECTIVE_KNOWN | the cache
  *		mode (CMA_MEM_CACHE_*) CPU mappings of the buffer really get,
  *		which differs from the one in @flags where the device is
  *		cache-coherent: there every buffer is mapped cacheable, as the
