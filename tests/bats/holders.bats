@@ -13,8 +13,9 @@ load test_helper/common
 load test_helper/buffers
 bats_require_minimum_version 1.5.0
 
-setup_file() { common_setup_file; }
-teardown_file() { common_teardown_file; }
+# uid 1000 uses the device too (the last test): other_users makes it 0666
+# for the suite, and defines setup_file and teardown_file.
+load test_helper/other_users
 setup() { common_setup; HOLDER_PGID=; }
 teardown() {
 	# A test that failed midway: its holders go with their process group.
