@@ -136,7 +136,7 @@ capture_compare() {
 	DMABUF_MADE+=(dmabuf-root)
 	run as_user "$FOREIGN_UID" "$CMAMEM_BIN" export dmabuf-root -- true
 	[ "$status" -eq 3 ] || fail "cmamem export as uid $FOREIGN_UID: exit $status, expected 3: $output"
-	assert_output --partial "No such file or directory"
+	assert_output --partial "no buffer named 'dmabuf-root'"
 	run_cmamem 0 info dmabuf-root --json
 	assert_equal "$(jq -r .exports <<<"$output")" 0
 }
