@@ -18,8 +18,7 @@
 #   and the kernel log written during the suite has no WARNING, BUG,
 #   lockdep, KASAN or kmemleak report (tests/vm/check-dmesg).
 
-bats_load_library bats-support
-bats_load_library bats-assert
+load test_helper/bats_libs
 
 CMAMEM_REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 : "${CMAMEM_TARGET_REPO:=$CMAMEM_REPO}"
@@ -96,8 +95,9 @@ run_helper() {
 }
 
 # The number of live buffers: lines of the debugfs table after its header.
+# One process: every test's teardown calls this.
 buffer_count() {
-	target_sh "tail -n +2 $CMAMEM_DEBUGFS/buffers | wc -l"
+	target_run awk 'END { print NR - 1 }' "$CMAMEM_DEBUGFS/buffers"
 }
 
 # CmaFree, in kB, read in a settled state. Freed CMA pages can sit on the
