@@ -187,7 +187,7 @@ exhaust() {
 	exhaust 3 32 EDQUOT 64
 	run as_user $UID_A "$CMAMEM_BIN" alloc 4K
 	assert_failure 5
-	assert_output --partial "quota"
+	assert_output --partial "max_bytes_per_uid is 8M, 8M in use by uid $UID_A"
 	run_cmamem 0 free "$UID_A_BUF"
 	UID_A_BUF=
 }

@@ -265,7 +265,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	# memory is taken; all of it is allowed, and then nothing more.
 	run as_user $UID_A "$CMAMEM_BIN" alloc $((def + 4096))
 	[ "$status" -eq 5 ] || fail "uid $UID_A over the default: exit $status, output $output"
-	assert_output --partial "Disk quota exceeded"
+	assert_output --partial "max_bytes_per_uid_unprivileged is "
 	run as_user $UID_A "$CMAMEM_BIN" alloc "$def"
 	assert_success
 	a=$output
