@@ -266,6 +266,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	run as_user $UID_A "$CMAMEM_BIN" alloc $((def + 4096))
 	[ "$status" -eq 5 ] || fail "uid $UID_A over the default: exit $status, output $output"
 	assert_output --partial "max_bytes_per_uid_unprivileged is "
+	assert_output --partial ", 0 in use by uid $UID_A (free some, or as root: echo $((def + 4096)) > $CMAMEM_SYSFS/max_bytes_per_uid_unprivileged)"
 	run as_user $UID_A "$CMAMEM_BIN" alloc "$def"
 	assert_success
 	a=$output
