@@ -21,7 +21,7 @@
 #include <linux/workqueue.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 /*

@@ -34,7 +34,7 @@
 #include <linux/timekeeping.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 static const char *const cmamem_cache_names[] = {

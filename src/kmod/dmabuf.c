@@ -20,7 +20,7 @@
 #include <linux/vmalloc.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "compat.h"
 
 /**

@@ -11,7 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 
 /* LIST gathers ids in a kernel array: at most this many per call. */
 #define CMAMEM_LIST_MAX 1024

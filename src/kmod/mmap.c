@@ -15,7 +15,7 @@
 #include <linux/slab.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "compat.h"
 
 /* Pages handed to vm_insert_pages() per call: one page of pointers. */

@@ -57,7 +57,7 @@
 #include <linux/workqueue.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 /* Growing tries one chunk of the whole size, then halves down to this. */

@@ -2,8 +2,8 @@
 /*
  * cma_mem: the device and the per-file state, shared by the module's files.
  */
-#ifndef _CMAMEM_H
-#define _CMAMEM_H
+#ifndef _CMAMEM_INTERNAL_H
+#define _CMAMEM_INTERNAL_H
 
 #include <linux/fs.h>
 #include <linux/hashtable.h>
@@ -150,4 +150,4 @@ void cmamem_stats_show(struct seq_file *m);
 void cmamem_limits_init(void);
 void cmamem_limits_exit(void);
 
-#endif /* _CMAMEM_H */
+#endif /* _CMAMEM_INTERNAL_H */
