@@ -190,19 +190,6 @@ struct cmamem_ioctl_desc {
 	int (*commit)(struct cmamem_file *cf, void *data);
 };
 
-/* Indexed by _IOC_NR(). */
-static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
-	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo, true },
-	{ CMA_MEM_IOC_FREE, cmamem_ioc_free, NULL, false },
-	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach, cmamem_ioc_attach_undo, true,
-	  cmamem_ioc_attach_commit },
-	{ CMA_MEM_IOC_INFO, cmamem_ioc_info, NULL, true },
-	{ CMA_MEM_IOC_LIST, cmamem_ioc_list, NULL, true },
-	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync, NULL, false },
-	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export, cmamem_ioc_export_undo, true,
-	  cmamem_ioc_export_commit },
-};
-
 /* The largest argument of all, for the on-stack copy. */
 union cmamem_ioctl_arg {
 	struct cma_mem_alloc alloc;
@@ -211,6 +198,39 @@ union cmamem_ioctl_arg {
 	struct cma_mem_list list;
 	struct cma_mem_sync sync;
 	struct cma_mem_export export;
+};
+
+/*
+ * Indexed by _IOC_NR(). CMAMEM_IOCTL() makes a row's index and its command
+ * from the one name, so a row cannot sit at another command's number, and
+ * refuses at build time a command of another magic or with an argument the
+ * on-stack copy cannot hold.
+ */
+#define CMAMEM_IOCTL(ioc, ...)						\
+	[_IOC_NR(ioc)] = {						\
+		.cmd = (ioc) +						\
+		       BUILD_BUG_ON_ZERO(_IOC_TYPE(ioc) !=		\
+					 CMA_MEM_IOC_MAGIC) +		\
+		       BUILD_BUG_ON_ZERO(_IOC_SIZE(ioc) >		\
+					 sizeof(union cmamem_ioctl_arg)), \
+		__VA_ARGS__						\
+	}
+
+static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
+	CMAMEM_IOCTL(CMA_MEM_IOC_ALLOC, .handler = cmamem_ioc_alloc,
+		     .undo = cmamem_ioc_alloc_undo, .answers = true),
+	CMAMEM_IOCTL(CMA_MEM_IOC_FREE, .handler = cmamem_ioc_free),
+	CMAMEM_IOCTL(CMA_MEM_IOC_ATTACH, .handler = cmamem_ioc_attach,
+		     .undo = cmamem_ioc_attach_undo, .answers = true,
+		     .commit = cmamem_ioc_attach_commit),
+	CMAMEM_IOCTL(CMA_MEM_IOC_INFO, .handler = cmamem_ioc_info,
+		     .answers = true),
+	CMAMEM_IOCTL(CMA_MEM_IOC_LIST, .handler = cmamem_ioc_list,
+		     .answers = true),
+	CMAMEM_IOCTL(CMA_MEM_IOC_SYNC, .handler = cmamem_ioc_sync),
+	CMAMEM_IOCTL(CMA_MEM_IOC_EXPORT, .handler = cmamem_ioc_export,
+		     .undo = cmamem_ioc_export_undo, .answers = true,
+		     .commit = cmamem_ioc_export_commit),
 };
 
 /*
@@ -248,7 +268,7 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENOTTY;
 	desc = &cmamem_ioctls[array_index_nospec(nr, ARRAY_SIZE(cmamem_ioctls))];
 	/* Any size, so that the ABI can grow; but the same direction. */
-	if (_IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+	if (!desc->handler || _IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
 		return -ENOTTY;
 
 	/*
