@@ -106,7 +106,7 @@ u32 cmamem_cache_effective(const struct cmamem_buf *buf);
 struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
-		    unsigned long first, bool from0);
+		    unsigned long first);
 
 /* dmabuf.c */
 int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
