@@ -102,6 +102,7 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
+bool cmamem_dma_coherent(void);
 u32 cmamem_cache_effective(const struct cmamem_buf *buf);
 struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);

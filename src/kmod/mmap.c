@@ -96,6 +96,15 @@ struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
 	return vma->vm_private_data;
 }
 
+/*
+ * Whether the DMA layer calls the device cache-coherent, which decides
+ * every buffer's effective cache mode and what SYNC does.
+ */
+bool cmamem_dma_coherent(void)
+{
+	return dev_is_dma_coherent(cmamem_device());
+}
+
 /**
  * cmamem_cache_effective - the cache mode @buf's CPU mappings really get
  * @buf:	the buffer
@@ -111,7 +120,7 @@ struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
  */
 u32 cmamem_cache_effective(const struct cmamem_buf *buf)
 {
-	if (dev_is_dma_coherent(cmamem_device()))
+	if (cmamem_dma_coherent())
 		return CMA_MEM_CACHE_CACHED;
 	return cmamem_buf_cache(buf);
 }
