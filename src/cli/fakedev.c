@@ -197,7 +197,7 @@ static int name_ok(const char *name)
 	if (len == CMA_MEM_NAME_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (name[i] <= 0x20 || name[i] > 0x7e || name[i] == '/')
+		if (!CMA_MEM_NAME_CHAR_VALID(name[i]))
 			return 0;
 	return 1;
 }
