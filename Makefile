@@ -47,7 +47,7 @@ all: kmod lib cli examples
 # can hold modules for several kernels side by side.
 KMOD_OUT ?= $(BUILD)/kmod
 kmod:
-	@tests/vm/kmod-tree "$(KMOD_OUT)"
+	@scripts/kmod-tree "$(KMOD_OUT)"
 	$(MAKE) -C "$(KDIR)" M="$(KMOD_OUT)" $(KMOD_FLAGS) modules
 
 lib:
