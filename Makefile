@@ -38,10 +38,10 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla
 export CC CFLAGS WARNFLAGS BUILD
 
-.PHONY: all kmod lib cli examples tests-c check check-host check-ssh check-big fuzz demo vm-shell lint \
+.PHONY: all kmod lib cli examples tests-c tests-host check check-host check-ssh check-big fuzz demo vm-shell lint \
 	bench soak install uninstall clean deps kernels
 
-all: kmod lib cli examples
+all: kmod lib cli examples tests-host
 
 # The module builds in a per-KDIR copy of src/kmod (symlinks), so one checkout
 # can hold modules for several kernels side by side.
@@ -63,6 +63,10 @@ examples: lib
 
 tests-c: lib
 	$(MAKE) -C tests/c
+
+# The host suites' programs: cli-unit and the fake device (tests/host-c).
+tests-host: lib cli
+	$(MAKE) -C tests/host-c
 
 deps:
 	tests/deps
@@ -87,10 +91,10 @@ ARM64_CROSS := CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar BUILD=$(BUILD)/a
 user-arm64:
 	$(MAKE) lib cli examples tests-c $(ARM64_CROSS)
 
-check: lib cli examples tests-c $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
+check: lib cli examples tests-c tests-host $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
 	CMAMEM_ARM64_KVER=$(ARM64_KVER) CMAMEM_ARM64_SUITES="$(ARM64_SUITES)" tests/check $(if $(filter arm64,$(ARCH)),--arch arm64) $(KVERS)
 
-check-host: lib cli examples tests-c
+check-host: lib cli examples tests-c tests-host
 	tests/check --host-only
 
 check-ssh: lib cli tests-c
@@ -253,3 +257,4 @@ clean:
 	$(MAKE) -C src/cli clean
 	$(MAKE) -C examples clean
 	$(MAKE) -C tests/c clean
+	$(MAKE) -C tests/host-c clean

@@ -21,17 +21,17 @@ NODEV=/nonexistent/cma_mem
 export CMAMEM_DEVICE=$NODEV
 
 host_setup() {
-	[ -x "$CMAMEM" ] || fail "build/bin/cmamem not built (make cli)"
-	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make cli)"
+	[ -x "$CMAMEM" ] || fail "build/bin/cmamem not built (make tests-host)"
+	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make tests-host)"
 }
 
-# fake_setup: host_setup, with libcmamem-fake.so (src/cli/fakedev.c)
+# fake_setup: host_setup, with libcmamem-fake.so (tests/host-c/fakedev.c)
 # standing in for the device, its buffers kept in the test's own directory.
 # Sets FAKE (the library) and T (the test's temporary directory).
 fake_setup() {
 	host_setup
 	FAKE=$BUILD/tests/libcmamem-fake.so
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
 	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
 	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
 	export CMAMEM_DEVICE=/fake/cma_mem
