@@ -7,7 +7,7 @@
 # dkms tree, the signing key and the install tree are under the test's
 # temporary directory).
 #
-# The udev rule's effect on the node is a guest test: tests/bats/install.bats.
+# The udev rule's effect on the node is a guest test: tests/bats/install-udev.bats.
 
 load host_helper
 
