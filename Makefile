@@ -15,7 +15,7 @@
 #   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
 #                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
-#   make soak            the storm at full size in each guest kernel (issue 7)
+#   make soak            the storm at full size in each guest kernel
 #   make vm-shell        an interactive shell in the guest, module loaded
 #   make install         module, CLI, library, headers, man pages, udev rule,
 #                        examples
@@ -77,7 +77,7 @@ kernels:
 		tests/vm/build-kernel --kver $(ARM64_KVER) --arch arm64 >/dev/null && \
 		tests/vm/build-rootfs --arch arm64 >/dev/null; fi
 
-# --- arm64 guests (issue 10) --------------------------------------------------
+# --- arm64 guests ------------------------------------------------------------
 # The library, CLI and test programs cross-built for the arm64 guests, in
 # build/arm64 so the host's build/ is untouched. The module is built per
 # kernel by tests/vm/run --arch arm64. make check ARCH=arm64 runs every device
@@ -132,7 +132,7 @@ lint:
 bench:
 	bench/run
 
-# The storm at full size (issue 7), in a debug guest of each kernel:
+# The storm at full size, in a debug guest of each kernel:
 # SOAK_PROCS processes x SOAK_SECONDS, a new seed each run (it is printed;
 # CMAMEM_STORM_SEED=N replays one). `make check` runs a shorter storm.
 SOAK_PROCS ?= 4
@@ -145,7 +145,7 @@ soak: lib cli tests-c
 			bats --tap tests/bats/storm.bats || exit 1; \
 	done
 
-# --- install, uninstall, DKMS (issue 9) -------------------------------------
+# --- install, uninstall, DKMS ------------------------------------------------
 #
 #   make install [DESTDIR=...] [PREFIX=/usr/local] [UDEV_GROUP=video] [KDIR=...]
 #
@@ -187,7 +187,7 @@ install: lib cli examples $(KMOD_INSTALL_TARGETS) install-udev install-modprobe
 	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
 	$(MAKE) -C examples install $(SUBMAKE_INSTALL)
-	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
+	$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4"
 
 # The udev rule alone builds nothing, so the guest's udev test runs it from
 # the read-only tree: make install-udev UDEVRULESDIR=/run/udev/rules.d
