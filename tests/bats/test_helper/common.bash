@@ -3,7 +3,6 @@
 #   load test_helper/common
 #   setup_file()    { common_setup_file; }
 #   teardown_file() { common_teardown_file; }
-#   setup()         { common_setup; }
 #   teardown()      { common_teardown; }
 #
 # Every command under test goes through target_run, which runs it here, or on
@@ -216,10 +215,6 @@ common_teardown_file() {
 	[ "$now_buffers" -eq "$CMAMEM_BASE_BUFFERS" ] ||
 		fail "suite leaked buffers: $now_buffers live, $CMAMEM_BASE_BUFFERS at start"
 	assert_cma_back "$CMAMEM_BASE_CMA" "after the suite"
-}
-
-common_setup() {
-	:
 }
 
 common_teardown() {
