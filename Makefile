@@ -7,8 +7,10 @@
 #   make check           every test: host-side suites, then each guest kernel
 #                        and ARM64_SUITES on one arm64 guest;
 #                        make check ARCH=arm64: every device suite on arm64 guests
-#   make check-ssh       the device and buffers suites (CMAMEM_SSH_SUITES) run
-#                        from the host over ssh into a 6.1 guest
+#   make check-ssh       device suites run from the host over ssh into a guest
+#                        of the first of KVERS, as against a board:
+#                        CMAMEM_SSH_SUITES (default: device buffers); make
+#                        check runs it too
 #   make check-big       buffers of 4 GiB and more (tests/bats/big.bats) in a
 #                        guest with 10G of memory and 5G of CMA, per kernel
 #                        (make check runs it too with CMAMEM_CHECK_BIG=1)
@@ -98,7 +100,7 @@ check-host: lib cli examples tests-c tests-host
 	tests/check --host-only
 
 check-ssh: lib cli tests-c
-	tests/vm/check-ssh $(CMAMEM_SSH_SUITES)
+	tests/vm/check-ssh --kver $(firstword $(KVERS)) $(CMAMEM_SSH_SUITES)
 
 # One kernel at a time: each guest has 10G.
 check-big: lib cli tests-c
