@@ -5,8 +5,9 @@
 # opening the device (exit 1, "cannot open").
 #
 # BUILD selects another build tree, e.g. an ASan one:
-#   make -C src/cli BUILD=/tmp/asan CFLAGS="-g -fsanitize=address,undefined" \
-#        LDFLAGS=-fsanitize=address,undefined
+#   for d in src/cli tests/host-c; do make -C $d BUILD=/tmp/asan \
+#        CFLAGS="-g -fsanitize=address,undefined" \
+#        LDFLAGS=-fsanitize=address,undefined; done
 #   BUILD=/tmp/asan ASAN_OPTIONS=verify_asan_link_order=0 bats tests/bats/host
 
 bats_require_minimum_version 1.5.0
