@@ -201,36 +201,38 @@ union cmamem_ioctl_arg {
 };
 
 /*
- * Indexed by _IOC_NR(). CMAMEM_IOCTL() makes a row's index and its command
- * from the one name, so a row cannot sit at another command's number, and
- * refuses at build time a command of another magic or with an argument the
- * on-stack copy cannot hold.
+ * Indexed by _IOC_NR(), each row named for its command; cmamem_ioctl()
+ * checks at build time that every row holds the command it is filed under.
  */
-#define CMAMEM_IOCTL(ioc, ...)						\
-	[_IOC_NR(ioc)] = {						\
-		.cmd = (ioc) +						\
-		       BUILD_BUG_ON_ZERO(_IOC_TYPE(ioc) !=		\
-					 CMA_MEM_IOC_MAGIC) +		\
-		       BUILD_BUG_ON_ZERO(_IOC_SIZE(ioc) >		\
-					 sizeof(union cmamem_ioctl_arg)), \
-		__VA_ARGS__						\
-	}
-
 static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
-	CMAMEM_IOCTL(CMA_MEM_IOC_ALLOC, .handler = cmamem_ioc_alloc,
-		     .undo = cmamem_ioc_alloc_undo, .answers = true),
-	CMAMEM_IOCTL(CMA_MEM_IOC_FREE, .handler = cmamem_ioc_free),
-	CMAMEM_IOCTL(CMA_MEM_IOC_ATTACH, .handler = cmamem_ioc_attach,
-		     .undo = cmamem_ioc_attach_undo, .answers = true,
-		     .commit = cmamem_ioc_attach_commit),
-	CMAMEM_IOCTL(CMA_MEM_IOC_INFO, .handler = cmamem_ioc_info,
-		     .answers = true),
-	CMAMEM_IOCTL(CMA_MEM_IOC_LIST, .handler = cmamem_ioc_list,
-		     .answers = true),
-	CMAMEM_IOCTL(CMA_MEM_IOC_SYNC, .handler = cmamem_ioc_sync),
-	CMAMEM_IOCTL(CMA_MEM_IOC_EXPORT, .handler = cmamem_ioc_export,
-		     .undo = cmamem_ioc_export_undo, .answers = true,
-		     .commit = cmamem_ioc_export_commit),
+	[_IOC_NR(CMA_MEM_IOC_ALLOC)] = {
+		.cmd = CMA_MEM_IOC_ALLOC, .handler = cmamem_ioc_alloc,
+		.undo = cmamem_ioc_alloc_undo, .answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_FREE)] = {
+		.cmd = CMA_MEM_IOC_FREE, .handler = cmamem_ioc_free,
+	},
+	[_IOC_NR(CMA_MEM_IOC_ATTACH)] = {
+		.cmd = CMA_MEM_IOC_ATTACH, .handler = cmamem_ioc_attach,
+		.undo = cmamem_ioc_attach_undo, .answers = true,
+		.commit = cmamem_ioc_attach_commit,
+	},
+	[_IOC_NR(CMA_MEM_IOC_INFO)] = {
+		.cmd = CMA_MEM_IOC_INFO, .handler = cmamem_ioc_info,
+		.answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_LIST)] = {
+		.cmd = CMA_MEM_IOC_LIST, .handler = cmamem_ioc_list,
+		.answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_SYNC)] = {
+		.cmd = CMA_MEM_IOC_SYNC, .handler = cmamem_ioc_sync,
+	},
+	[_IOC_NR(CMA_MEM_IOC_EXPORT)] = {
+		.cmd = CMA_MEM_IOC_EXPORT, .handler = cmamem_ioc_export,
+		.undo = cmamem_ioc_export_undo, .answers = true,
+		.commit = cmamem_ioc_export_commit,
+	},
 };
 
 /*
@@ -258,6 +260,15 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	size_t usize, ksize;
 	unsigned int nr;
 	int ret;
+
+	/* Each row is its command's: one filed under another's number fails. */
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_ALLOC)].cmd != CMA_MEM_IOC_ALLOC);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_FREE)].cmd != CMA_MEM_IOC_FREE);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_ATTACH)].cmd != CMA_MEM_IOC_ATTACH);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_INFO)].cmd != CMA_MEM_IOC_INFO);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_LIST)].cmd != CMA_MEM_IOC_LIST);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_SYNC)].cmd != CMA_MEM_IOC_SYNC);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_EXPORT)].cmd != CMA_MEM_IOC_EXPORT);
 
 	if (cmamem_is_legacy_ioctl(cmd))
 		return cmamem_legacy_ioctl(file, cmd, arg);
