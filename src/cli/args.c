@@ -90,7 +90,7 @@ int arg_ref(const char *s, struct buf_ref *ref)
 }
 
 /* The kernel's rule (<linux/cma_mem.h>: CMA_MEM_NAME_MAX bytes that pass
- * CMA_MEM_NAME_CHAR_VALID()),
+ * cma_mem_name_char_valid()),
  * plus ours: not all digits, since such a name would read as an id, and no
  * "DIGITS:" prefix, which would read as UID:NAME. */
 int arg_name(const char *what, const char *s)
@@ -107,7 +107,7 @@ int arg_name(const char *what, const char *s)
 
 		if (c == '/')
 			return cli_usage("invalid %s '%s': contains '/'", what, s);
-		if (!CMA_MEM_NAME_CHAR_VALID(c))
+		if (!cma_mem_name_char_valid(c))
 			return cli_usage("invalid %s: byte %zu is a space or not printable ASCII",
 					 what, (size_t)(p - s));
 	}

@@ -50,7 +50,7 @@ bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN])
 	 * become file names.
 	 */
 	for (i = 0; i < CMA_MEM_NAME_LEN && c[i]; i++)
-		if (!CMA_MEM_NAME_CHAR_VALID(c[i]))
+		if (!cma_mem_name_char_valid(c[i]))
 			return false;
 	/* Zeroes after the terminator, so the bytes can mean more one day. */
 	return i < CMA_MEM_NAME_LEN &&

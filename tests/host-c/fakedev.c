@@ -201,7 +201,7 @@ static int name_ok(const char *name)
 	if (len == CMA_MEM_NAME_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (!CMA_MEM_NAME_CHAR_VALID(name[i]))
+		if (!cma_mem_name_char_valid(name[i]))
 			return 0;
 	return 1;
 }

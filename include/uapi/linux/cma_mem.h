@@ -18,8 +18,9 @@
 
 /*
  * Names are 1 to CMA_MEM_NAME_MAX (31) bytes of printable ASCII other than
- * space and '/' (CMA_MEM_NAME_CHAR_VALID(): 0x21-0x7e), NUL-terminated, and unique among one owner's live buffers:
- * two uids may each have a buffer called "frame". A name is looked up among
+ * space and '/' (cma_mem_name_char_valid(): 0x21-0x7e but '/'),
+ * NUL-terminated, and unique among one owner's live buffers: two uids may
+ * each have a buffer called "frame". A name is looked up among
  * the caller's own buffers (its effective uid's), unless ATTACH says whose
  * with CMA_MEM_ATTACH_BY_UID.
  */
@@ -29,9 +30,12 @@
 /* The bytes a name may hold: CMA_MEM_NAME_CHAR_MIN to _MAX, but not '/'. */
 #define CMA_MEM_NAME_CHAR_MIN		0x21
 #define CMA_MEM_NAME_CHAR_MAX		0x7e
-#define CMA_MEM_NAME_CHAR_VALID(c)					\
-	((unsigned char)(c) >= CMA_MEM_NAME_CHAR_MIN &&			\
-	 (unsigned char)(c) <= CMA_MEM_NAME_CHAR_MAX && (c) != '/')
+
+static inline int cma_mem_name_char_valid(unsigned char c)
+{
+	return c >= CMA_MEM_NAME_CHAR_MIN && c <= CMA_MEM_NAME_CHAR_MAX &&
+	       c != '/';
+}
 
 /*
  * Buffer flags: given to ALLOC, and reported back by ALLOC, ATTACH and INFO.
