@@ -1,8 +1,10 @@
 # cmamem: the kernel module, libcmamem, the cmamem CLI, and their tests.
 #
-#   make                 build the module (against KDIR), the library, the CLI
-#                        and the example programs
+#   make                 build the module (against KDIR), the library, the CLI,
+#                        the example programs and the host suites' programs
 #   make examples        examples/ into build/examples (cmamem(3), cmamem(1))
+#   make tests-host      cli-unit and the fake device (tests/host-c), for
+#                        bats tests/bats/host
 #   make demo            a narrated session in a QEMU guest (installs what it needs)
 #   make check           every test: host-side suites, then each guest kernel
 #                        and ARM64_SUITES on one arm64 guest;
