@@ -1,21 +1,25 @@
 # cmamem: the kernel module, libcmamem, the cmamem CLI, and their tests.
 #
-#   make                 build the module (against KDIR), the library, the CLI
-#                        and the example programs
+#   make                 build the module (against KDIR), the library, the CLI,
+#                        the example programs and the host suites' programs
 #   make examples        examples/ into build/examples (cmamem(3), cmamem(1))
+#   make tests-host      cli-unit and the fake device (tests/host-c), for
+#                        bats tests/bats/host
 #   make demo            a narrated session in a QEMU guest (installs what it needs)
 #   make check           every test: host-side suites, then each guest kernel
 #                        and ARM64_SUITES on one arm64 guest;
 #                        make check ARCH=arm64: every device suite on arm64 guests
-#   make check-ssh       the device and buffers suites (CMAMEM_SSH_SUITES) run
-#                        from the host over ssh into a 6.1 guest
+#   make check-ssh       device suites run from the host over ssh into a guest
+#                        of the first of KVERS, as against a board:
+#                        CMAMEM_SSH_SUITES (default: device buffers); make
+#                        check runs it too
 #   make check-big       buffers of 4 GiB and more (tests/bats/big.bats) in a
 #                        guest with 10G of memory and 5G of CMA, per kernel
 #                        (make check runs it too with CMAMEM_CHECK_BIG=1)
 #   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
 #                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
-#   make soak            the storm at full size in each guest kernel (issue 7)
+#   make soak            the storm at full size in each guest kernel
 #   make vm-shell        an interactive shell in the guest, module loaded
 #   make install         module, CLI, library, headers, man pages, udev rule,
 #                        examples
@@ -38,16 +42,16 @@ WARNFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wvla
 export CC CFLAGS WARNFLAGS BUILD
 
-.PHONY: all kmod lib cli examples tests-c check check-host check-ssh check-big fuzz demo vm-shell lint \
+.PHONY: all kmod lib cli examples tests-c tests-host check check-host check-ssh check-big fuzz demo vm-shell lint \
 	bench soak install uninstall clean deps kernels
 
-all: kmod lib cli examples
+all: kmod lib cli examples tests-host
 
 # The module builds in a per-KDIR copy of src/kmod (symlinks), so one checkout
 # can hold modules for several kernels side by side.
 KMOD_OUT ?= $(BUILD)/kmod
 kmod:
-	@tests/vm/kmod-tree "$(KMOD_OUT)"
+	@scripts/kmod-tree "$(KMOD_OUT)"
 	$(MAKE) -C "$(KDIR)" M="$(KMOD_OUT)" $(KMOD_FLAGS) modules
 
 lib:
@@ -64,6 +68,10 @@ examples: lib
 tests-c: lib
 	$(MAKE) -C tests/c
 
+# The host suites' programs: cli-unit and the fake device (tests/host-c).
+tests-host: lib cli
+	$(MAKE) -C tests/host-c
+
 deps:
 	tests/deps
 
@@ -73,7 +81,7 @@ kernels:
 		tests/vm/build-kernel --kver $(ARM64_KVER) --arch arm64 >/dev/null && \
 		tests/vm/build-rootfs --arch arm64 >/dev/null; fi
 
-# --- arm64 guests (issue 10) --------------------------------------------------
+# --- arm64 guests ------------------------------------------------------------
 # The library, CLI and test programs cross-built for the arm64 guests, in
 # build/arm64 so the host's build/ is untouched. The module is built per
 # kernel by tests/vm/run --arch arm64. make check ARCH=arm64 runs every device
@@ -87,14 +95,14 @@ ARM64_CROSS := CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar BUILD=$(BUILD)/a
 user-arm64:
 	$(MAKE) lib cli examples tests-c $(ARM64_CROSS)
 
-check: lib cli examples tests-c $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
+check: lib cli examples tests-c tests-host $(if $(ARM64_SUITES)$(filter arm64,$(ARCH)),user-arm64)
 	CMAMEM_ARM64_KVER=$(ARM64_KVER) CMAMEM_ARM64_SUITES="$(ARM64_SUITES)" tests/check $(if $(filter arm64,$(ARCH)),--arch arm64) $(KVERS)
 
-check-host: lib cli examples tests-c
+check-host: lib cli examples tests-c tests-host
 	tests/check --host-only
 
 check-ssh: lib cli tests-c
-	tests/vm/check-ssh $(CMAMEM_SSH_SUITES)
+	tests/vm/check-ssh --kver $(firstword $(KVERS)) $(CMAMEM_SSH_SUITES)
 
 # One kernel at a time: each guest has 10G.
 check-big: lib cli tests-c
@@ -128,7 +136,7 @@ lint:
 bench:
 	bench/run
 
-# The storm at full size (issue 7), in a debug guest of each kernel:
+# The storm at full size, in a debug guest of each kernel:
 # SOAK_PROCS processes x SOAK_SECONDS, a new seed each run (it is printed;
 # CMAMEM_STORM_SEED=N replays one). `make check` runs a shorter storm.
 SOAK_PROCS ?= 4
@@ -141,7 +149,7 @@ soak: lib cli tests-c
 			bats --tap tests/bats/storm.bats || exit 1; \
 	done
 
-# --- install, uninstall, DKMS (issue 9) -------------------------------------
+# --- install, uninstall, DKMS ------------------------------------------------
 #
 #   make install [DESTDIR=...] [PREFIX=/usr/local] [UDEV_GROUP=video] [KDIR=...]
 #
@@ -183,7 +191,7 @@ install: lib cli examples $(KMOD_INSTALL_TARGETS) install-udev install-modprobe
 	$(MAKE) -C src/lib install $(SUBMAKE_INSTALL)
 	$(MAKE) -C src/cli install $(SUBMAKE_INSTALL)
 	$(MAKE) -C examples install $(SUBMAKE_INSTALL)
-	$(if $(wildcard cma_mem.4),$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4")
+	$(INSTALL) -D -m 0644 cma_mem.4 "$(DESTDIR)$(MANDIR)/man4/cma_mem.4"
 
 # The udev rule alone builds nothing, so the guest's udev test runs it from
 # the read-only tree: make install-udev UDEVRULESDIR=/run/udev/rules.d
@@ -253,3 +261,4 @@ clean:
 	$(MAKE) -C src/cli clean
 	$(MAKE) -C examples clean
 	$(MAKE) -C tests/c clean
+	$(MAKE) -C tests/host-c clean

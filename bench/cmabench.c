@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmabench: cmamem against the dma-heap CMA heap and anonymous memory,
- * measured side by side in one boot (issue 8). Runs inside the bench guest
+ * measured side by side in one boot. Runs inside the bench guest
  * (bench/run boots it); prints CSV on stdout, notes on stderr.
  *
  *   cmabench [-r REPS] [-F FAMILIES] [-c CMAMEM_CLI] [-s SIZE] [-p] [-q] [-v]

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/cma_mem.h>
+
 #include "cli.h"
 #include "size.h"
 
@@ -87,7 +89,8 @@ int arg_ref(const char *s, struct buf_ref *ref)
 	return 0;
 }
 
-/* The kernel's rule (1..31 bytes of printable ASCII, no space, no '/'),
+/* The kernel's rule (<linux/cma_mem.h>: CMA_MEM_NAME_MAX bytes that pass
+ * cma_mem_name_char_valid()),
  * plus ours: not all digits, since such a name would read as an id, and no
  * "DIGITS:" prefix, which would read as UID:NAME. */
 int arg_name(const char *what, const char *s)
@@ -96,17 +99,17 @@ int arg_name(const char *what, const char *s)
 
 	if (!*s)
 		return cli_usage("invalid %s '': empty", what);
-	if (strlen(s) > CMAMEM_NAME_MAX)
+	if (strlen(s) > CMA_MEM_NAME_MAX)
 		return cli_usage("invalid %s '%s': longer than %d bytes", what,
-				 s, CMAMEM_NAME_MAX);
+				 s, CMA_MEM_NAME_MAX);
 	for (p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c <= 0x20 || c > 0x7e)
-			return cli_usage("invalid %s: byte %zu is a space or not printable ASCII",
-					 what, (size_t)(p - s));
 		if (c == '/')
 			return cli_usage("invalid %s '%s': contains '/'", what, s);
+		if (!cma_mem_name_char_valid(c))
+			return cli_usage("invalid %s: byte %zu is a space or not printable ASCII",
+					 what, (size_t)(p - s));
 	}
 	if (all_digits(s))
 		return cli_usage("invalid %s '%s': all digits (that is an id)",

@@ -74,8 +74,8 @@ int action_alloc(struct cli *cli)
 			return EXIT_USAGE;
 		flags |= cache_flags[idx];
 	}
-	if (cli->from) {
-		if (arg_word("--from", cli->from, source_words, &idx))
+	if (cli->source) {
+		if (arg_word("--from", cli->source, source_words, &idx))
 			return EXIT_USAGE;
 		flags |= source_flags[idx];
 	}

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "cmamem.h"
+#include "options.h"
 
 /* Exit codes: stable, documented in cmamem(1), EXIT STATUS. */
 enum {
@@ -26,43 +27,31 @@ enum {
 	EXIT_LIMIT = 5,		/* EDQUOT, ENOSPC */
 };
 
-struct poptOption;
 struct cli;
 
-/* One action, modelled on cryptsetup's struct action_type. */
+/*
+ * One action, modelled on cryptsetup's struct action_type. Its options are
+ * those options.h admits ON() it.
+ */
 struct action_type {
 	const char *name;
 	int (*handler)(struct cli *cli);
 	int min_args, max_args;		/* positional arguments; max -1: any */
-	const struct poptOption *options; /* the action's own popt table */
 	const char *arg_help;		/* "SIZE", "ID|NAME" */
 	const char *summary;		/* one line, for `cmamem --help` */
 	const char *help;		/* a paragraph, for `cmamem ACTION --help` */
 };
 
 /*
- * The command line. Option values are kept as given (malloc()ed strings)
- * and parsed by the handler that knows what they mean.
+ * The command line: a field per option (options.h), the value as given,
+ * parsed by the handler that knows what it means.
  */
 struct cli {
 	const struct action_type *action;
 	const char **args;		/* the positional arguments */
 	int nargs;
 
-	/* global options */
-	char *device;
-	int json, quiet, verbose;
-
-	/* action options (each action's table admits only its own) */
-	char *name, *cache, *align, *from, *offset, *length;
-	char *pattern, *word, *seed, *for_dir;
-	char *size_from, *algo, *format, *endian, *dest_offset;
-	char *to;			/* dump --to FILE */
-	int counter, random, raw;
-	int direct;			/* fill/dump --direct: O_DIRECT */
-	char *set;			/* limits --set NAME=VALUE */
-	char *resize;			/* pool --resize SIZE */
-	int all;			/* list --all */
+	CLI_OPTIONS(CLI_OPTION_FIELD)
 	int fill_modes;			/* --pattern/--word/--counter/--random/--from seen */
 };
 

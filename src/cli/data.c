@@ -47,9 +47,9 @@ static int fill_from_fd(const struct cli *cli, const struct direct_file *in,
 
 		if (pos <= st.st_size && left > m->len)
 			return cli_usage("--from %s: %llu bytes do not fit in the %llu bytes of the range",
-					 cli->from, (unsigned long long)left,
+					 cli->from_file, (unsigned long long)left,
 					 (unsigned long long)m->len);
-		if (cli->direct)
+		if (cli->direct_in)
 			total = (left + in->off_align - 1) / in->off_align *
 				in->off_align;
 	}
@@ -62,14 +62,14 @@ static int fill_from_fd(const struct cli *cli, const struct direct_file *in,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = cli_fail(errno, "read %s", cli->from);
+			ret = cli_fail(errno, "read %s", cli->from_file);
 			break;
 		}
 		if (n == 0)
 			break;
 		*done += (uint64_t)n;
 		progress_add(&pr, (uint64_t)n);
-		if (cli->direct && (size_t)n < want)
+		if (cli->direct_in && (size_t)n < want)
 			break;
 	}
 	progress_end(&pr);
@@ -83,7 +83,7 @@ static int fill_args(const struct cli *cli, struct pattern *pt,
 	in->fd = -1;
 	if (cli->fill_modes != 1)
 		return cli_usage("fill: give exactly one of --pattern, --word, --counter, --random, --from");
-	if (cli->direct && (!cli->from || !strcmp(cli->from, "-")))
+	if (cli->direct_in && (!cli->from_file || !strcmp(cli->from_file, "-")))
 		return cli_usage("fill: --direct goes with --from FILE (a file or block device, not standard input)");
 	if (cli->seed && !cli->random)
 		return cli_usage("fill: --seed goes with --random");
@@ -105,12 +105,12 @@ static int fill_args(const struct cli *cli, struct pattern *pt,
 		return cli->seed ? arg_u64("--seed", cli->seed, &pt->value) : 0;
 	}
 	/* --from: an unreadable file is a bad argument, found before the device. */
-	if (!strcmp(cli->from, "-")) {
+	if (!strcmp(cli->from_file, "-")) {
 		in->fd = STDIN_FILENO;
 		return 0;
 	}
-	return direct_open("--from", cli->from,
-			   O_RDONLY | (cli->direct ? O_DIRECT : 0), in);
+	return direct_open("--from", cli->from_file,
+			   O_RDONLY | (cli->direct_in ? O_DIRECT : 0), in);
 }
 
 int action_fill(struct cli *cli)
@@ -128,7 +128,7 @@ int action_fill(struct cli *cli)
 	ret = map_range(cli, &ref, off, len, PROT_READ | PROT_WRITE, &m);
 	if (ret)
 		goto out_fd;
-	if (cli->direct) {
+	if (cli->direct_in) {
 		ret = direct_check(&in, "--from", m.off, m.len);
 		if (ret)
 			goto out_unmap;
@@ -275,7 +275,7 @@ static int dump_args(const struct cli *cli, uint64_t off, uint64_t len,
 		if (*format < FMT_U8)
 			return cli_usage("dump: --endian goes with --format u8, u16, u32 or u64");
 	}
-	if (cli->direct && (*format != FMT_RAW || !cli->to))
+	if (cli->direct_out && (*format != FMT_RAW || !cli->to))
 		return cli_usage("dump: --direct goes with --raw and --to FILE");
 	w = format_width[*format];
 	if (off % w || len % w)
@@ -298,7 +298,7 @@ int action_dump(struct cli *cli)
 	/* An unwritable --to is a bad argument, found before the device. */
 	if (cli->to &&
 	    direct_open("--to", cli->to,
-			O_WRONLY | O_CREAT | (cli->direct ? O_DIRECT : 0), &to))
+			O_WRONLY | O_CREAT | (cli->direct_out ? O_DIRECT : 0), &to))
 		return EXIT_USAGE;
 	ret = map_range(cli, &ref, off, len, PROT_READ, &m);
 	if (ret)
@@ -308,7 +308,7 @@ int action_dump(struct cli *cli)
 				format_words[format], (unsigned long long)m.len);
 		goto out_unmap;
 	}
-	if (cli->direct) {
+	if (cli->direct_out) {
 		ret = direct_check(&to, "--to", m.off, m.len);
 		if (ret)
 			goto out_unmap;

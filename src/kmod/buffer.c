@@ -21,7 +21,7 @@
 #include <linux/workqueue.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 /*
@@ -50,7 +50,7 @@ bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN])
 	 * become file names.
 	 */
 	for (i = 0; i < CMA_MEM_NAME_LEN && c[i]; i++)
-		if (c[i] < 0x21 || c[i] > 0x7e || c[i] == '/')
+		if (!cma_mem_name_char_valid(c[i]))
 			return false;
 	/* Zeroes after the terminator, so the bytes can mean more one day. */
 	return i < CMA_MEM_NAME_LEN &&

@@ -19,7 +19,6 @@
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
-#include <linux/dma-map-ops.h>
 #include <linux/fault-inject.h>
 #include <linux/fdtable.h>
 #include <linux/mm.h>
@@ -34,7 +33,7 @@
 #include <linux/timekeeping.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 static const char *const cmamem_cache_names[] = {
@@ -473,7 +472,7 @@ DEFINE_SHOW_ATTRIBUTE(cmamem_stats_file);
 /* What the DMA layer decided, so tests can tell which path SYNC takes. */
 static int cmamem_coherent_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%d\n", dev_is_dma_coherent(cmamem_device()));
+	seq_printf(m, "%d\n", cmamem_dma_coherent());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cmamem_coherent);

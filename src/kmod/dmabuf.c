@@ -20,7 +20,7 @@
 #include <linux/vmalloc.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "compat.h"
 
 /**
@@ -229,7 +229,7 @@ static int cmamem_dmabuf_mmap(struct dma_buf *dmabuf,
 
 	/* The dma-buf core checked the range against the buffer's size. */
 	cmamem_vma_get(exp->buf);
-	return cmamem_mmap_buf(vma, exp->buf, vma->vm_pgoff, true);
+	return cmamem_mmap_buf(vma, exp->buf, vma->vm_pgoff);
 }
 
 /*

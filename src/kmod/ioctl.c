@@ -11,7 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 
 /* LIST gathers ids in a kernel array: at most this many per call. */
 #define CMAMEM_LIST_MAX 1024
@@ -190,19 +190,6 @@ struct cmamem_ioctl_desc {
 	int (*commit)(struct cmamem_file *cf, void *data);
 };
 
-/* Indexed by _IOC_NR(). */
-static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
-	{ CMA_MEM_IOC_ALLOC, cmamem_ioc_alloc, cmamem_ioc_alloc_undo, true },
-	{ CMA_MEM_IOC_FREE, cmamem_ioc_free, NULL, false },
-	{ CMA_MEM_IOC_ATTACH, cmamem_ioc_attach, cmamem_ioc_attach_undo, true,
-	  cmamem_ioc_attach_commit },
-	{ CMA_MEM_IOC_INFO, cmamem_ioc_info, NULL, true },
-	{ CMA_MEM_IOC_LIST, cmamem_ioc_list, NULL, true },
-	{ CMA_MEM_IOC_SYNC, cmamem_ioc_sync, NULL, false },
-	{ CMA_MEM_IOC_EXPORT, cmamem_ioc_export, cmamem_ioc_export_undo, true,
-	  cmamem_ioc_export_commit },
-};
-
 /* The largest argument of all, for the on-stack copy. */
 union cmamem_ioctl_arg {
 	struct cma_mem_alloc alloc;
@@ -211,6 +198,41 @@ union cmamem_ioctl_arg {
 	struct cma_mem_list list;
 	struct cma_mem_sync sync;
 	struct cma_mem_export export;
+};
+
+/*
+ * Indexed by _IOC_NR(), each row named for its command; cmamem_ioctl()
+ * checks at build time that every row holds the command it is filed under.
+ */
+static const struct cmamem_ioctl_desc cmamem_ioctls[] = {
+	[_IOC_NR(CMA_MEM_IOC_ALLOC)] = {
+		.cmd = CMA_MEM_IOC_ALLOC, .handler = cmamem_ioc_alloc,
+		.undo = cmamem_ioc_alloc_undo, .answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_FREE)] = {
+		.cmd = CMA_MEM_IOC_FREE, .handler = cmamem_ioc_free,
+	},
+	[_IOC_NR(CMA_MEM_IOC_ATTACH)] = {
+		.cmd = CMA_MEM_IOC_ATTACH, .handler = cmamem_ioc_attach,
+		.undo = cmamem_ioc_attach_undo, .answers = true,
+		.commit = cmamem_ioc_attach_commit,
+	},
+	[_IOC_NR(CMA_MEM_IOC_INFO)] = {
+		.cmd = CMA_MEM_IOC_INFO, .handler = cmamem_ioc_info,
+		.answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_LIST)] = {
+		.cmd = CMA_MEM_IOC_LIST, .handler = cmamem_ioc_list,
+		.answers = true,
+	},
+	[_IOC_NR(CMA_MEM_IOC_SYNC)] = {
+		.cmd = CMA_MEM_IOC_SYNC, .handler = cmamem_ioc_sync,
+	},
+	[_IOC_NR(CMA_MEM_IOC_EXPORT)] = {
+		.cmd = CMA_MEM_IOC_EXPORT, .handler = cmamem_ioc_export,
+		.undo = cmamem_ioc_export_undo, .answers = true,
+		.commit = cmamem_ioc_export_commit,
+	},
 };
 
 /*
@@ -239,6 +261,15 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	unsigned int nr;
 	int ret;
 
+	/* Each row is its command's: one filed under another's number fails. */
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_ALLOC)].cmd != CMA_MEM_IOC_ALLOC);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_FREE)].cmd != CMA_MEM_IOC_FREE);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_ATTACH)].cmd != CMA_MEM_IOC_ATTACH);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_INFO)].cmd != CMA_MEM_IOC_INFO);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_LIST)].cmd != CMA_MEM_IOC_LIST);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_SYNC)].cmd != CMA_MEM_IOC_SYNC);
+	BUILD_BUG_ON(cmamem_ioctls[_IOC_NR(CMA_MEM_IOC_EXPORT)].cmd != CMA_MEM_IOC_EXPORT);
+
 	if (cmamem_is_legacy_ioctl(cmd))
 		return cmamem_legacy_ioctl(file, cmd, arg);
 
@@ -248,7 +279,7 @@ long cmamem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENOTTY;
 	desc = &cmamem_ioctls[array_index_nospec(nr, ARRAY_SIZE(cmamem_ioctls))];
 	/* Any size, so that the ABI can grow; but the same direction. */
-	if (_IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+	if (!desc->handler || _IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
 		return -ENOTTY;
 
 	/*

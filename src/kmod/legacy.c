@@ -13,7 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 
 #define CMEM_MAGIC 'm'
 #define CMEM_ALLOCATE _IOW(CMEM_MAGIC, 5, unsigned int)

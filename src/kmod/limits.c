@@ -33,7 +33,7 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 /* Limits, 0 for none. Written under cmamem.lock, read under it. */

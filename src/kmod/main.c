@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 static ushort mode = 0660;

@@ -15,14 +15,13 @@
 #include <linux/slab.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "compat.h"
 
 /* Pages handed to vm_insert_pages() per call: one page of pointers. */
 #define CMAMEM_INSERT_BATCH (PAGE_SIZE / sizeof(struct page *))
 
 static const struct vm_operations_struct cmamem_vm_ops;
-static const struct vm_operations_struct cmamem_vm_ops_from0;
 
 /* A reference for a VMA, counted in the buffer's mappings. */
 void cmamem_vma_get(struct cmamem_buf *buf)
@@ -48,6 +47,18 @@ static void cmamem_vm_close(struct vm_area_struct *vma)
 }
 
 /*
+ * The page offset of @buf's first page in @vma, from which the VMA's page
+ * offsets count: the buffer's mmap offset in a mapping of /dev/cma_mem
+ * (cmamem_mmap() moves a legacy mapping there too), 0 in a mapping of a
+ * dma-buf, whose file offsets are the buffer's own.
+ */
+static unsigned long cmamem_vma_base(struct vm_area_struct *vma,
+				     struct cmamem_buf *buf)
+{
+	return cmamem_file_of(vma->vm_file) ? buf->pgoff : 0;
+}
+
+/*
  * Every page is mapped at mmap time, but the core may zap them later
  * (madvise(MADV_DONTNEED) is allowed on a VM_MIXEDMAP mapping): map the page
  * again.
@@ -56,9 +67,7 @@ static vm_fault_t cmamem_vm_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct cmamem_buf *buf = vma->vm_private_data;
-	/* Legacy and dma-buf mappings count pages from 0, not buf->pgoff. */
-	unsigned long base = vma->vm_ops == &cmamem_vm_ops_from0 ? 0 :
-								   buf->pgoff;
+	unsigned long base = cmamem_vma_base(vma, buf);
 	struct page *page;
 
 	if (vmf->pgoff < base)
@@ -75,12 +84,6 @@ static const struct vm_operations_struct cmamem_vm_ops = {
 	.fault = cmamem_vm_fault,
 };
 
-static const struct vm_operations_struct cmamem_vm_ops_from0 = {
-	.open = cmamem_vm_open,
-	.close = cmamem_vm_close,
-	.fault = cmamem_vm_fault,
-};
-
 /*
  * The buffer @vma maps, or NULL if it is not a cma_mem mapping (of
  * /dev/cma_mem or of a cma_mem dma-buf). The VMA's reference keeps the
@@ -88,10 +91,18 @@ static const struct vm_operations_struct cmamem_vm_ops_from0 = {
  */
 struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
 {
-	if (vma->vm_ops != &cmamem_vm_ops &&
-	    vma->vm_ops != &cmamem_vm_ops_from0)
+	if (vma->vm_ops != &cmamem_vm_ops)
 		return NULL;
 	return vma->vm_private_data;
+}
+
+/*
+ * Whether the DMA layer calls the device cache-coherent, which decides
+ * every buffer's effective cache mode and what SYNC does.
+ */
+bool cmamem_dma_coherent(void)
+{
+	return dev_is_dma_coherent(cmamem_device());
 }
 
 /**
@@ -109,7 +120,7 @@ struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
  */
 u32 cmamem_cache_effective(const struct cmamem_buf *buf)
 {
-	if (dev_is_dma_coherent(cmamem_device()))
+	if (cmamem_dma_coherent())
 		return CMA_MEM_CACHE_CACHED;
 	return cmamem_buf_cache(buf);
 }
@@ -176,13 +187,11 @@ out:
  *		cmamem_vma_get(); on failure this drops it
  * @buf:	the buffer
  * @first:	the buffer page the VMA starts at
- * @from0:	the VMA's page offsets count from the buffer's first page
- *		(legacy and dma-buf mappings), not from buf->pgoff
  *
  * Return: 0 or -errno.
  */
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
-		    unsigned long first, bool from0)
+		    unsigned long first)
 {
 	int ret;
 
@@ -203,7 +212,7 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 	cmamem_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = cmamem_pgprot(buf, vma->vm_page_prot);
 	vma->vm_private_data = buf;
-	vma->vm_ops = from0 ? &cmamem_vm_ops_from0 : &cmamem_vm_ops;
+	vma->vm_ops = &cmamem_vm_ops;
 
 	ret = cmamem_insert_pages(vma, buf, first);
 	if (ret)
@@ -228,5 +237,12 @@ int cmamem_mmap(struct file *file, struct vm_area_struct *vma)
 				     vma_pages(vma), &first);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	return cmamem_mmap_buf(vma, buf, first, !vma->vm_pgoff);
+	/*
+	 * A legacy mapping (offset 0) continues at the buffer's own offset,
+	 * as dma_buf_mmap() moves a VMA to the dma-buf's: every mapping of
+	 * the device then counts its pages from buf->pgoff, and the fault
+	 * handler needs no other record of which offset mapped it.
+	 */
+	vma->vm_pgoff = buf->pgoff + first;
+	return cmamem_mmap_buf(vma, buf, first);
 }

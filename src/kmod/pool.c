@@ -57,7 +57,7 @@
 #include <linux/workqueue.h>
 
 #include "buffer.h"
-#include "cma_mem.h"
+#include "cmamem_internal.h"
 #include "pool.h"
 
 /* Growing tries one chunk of the whole size, then halves down to this. */
@@ -490,20 +490,19 @@ static int cmamem_pool_resize(size_t bytes)
  * cmamem_pool_init - reserve the pool at load time
  * @bytes:	the pool_size parameter
  *
- * Return: 0. A pool smaller than asked is a warning, not a failed load:
- * buffers still come from CMA.
+ * A pool smaller than asked is a warning, not a failed load: buffers still
+ * come from CMA.
  */
-int cmamem_pool_init(size_t bytes)
+void cmamem_pool_init(size_t bytes)
 {
 	if (bytes > (size_t)totalram_pages() << PAGE_SHIFT) {
 		pr_warn("pool_size=%zu is more than all memory: no pool\n",
 			bytes);
-		return 0;
+		return;
 	}
 	if (bytes && cmamem_pool_resize(bytes))
 		pr_warn("pool: got %zu of the %zu bytes of pool_size from CMA\n",
 			cmamem_pool.bytes, (size_t)PAGE_ALIGN(bytes));
-	return 0;
 }
 
 /*
@@ -542,35 +541,52 @@ struct cmamem_pool_run {
 };
 
 /*
+ * Copy into @bits which pages of @gc genalloc has allocated, a bit a page,
+ * and return how many pages @gc has. genalloc has no call that answers
+ * where its free space lies, only how much there is: this is the one place
+ * that reads its bitmap (struct gen_pool_chunk, <linux/genalloc.h>). Every
+ * pool gen_pool has page granularity (min_alloc_order PAGE_SHIFT).
+ */
+static unsigned long cmamem_pool_chunk_bitmap(struct gen_pool *gp,
+					      struct gen_pool_chunk *gc,
+					      unsigned long *bits)
+{
+	unsigned long nbits = (gc->end_addr - gc->start_addr + 1) >>
+			      gp->min_alloc_order;
+
+	bitmap_copy(bits, gc->bits, nbits);
+	return nbits;
+}
+
+/*
  * The longest run of free pages in @run's chunk, in bytes, counting its
  * dirty extents (allocated in genalloc until zeroed) as free.
  */
 static void cmamem_pool_largest_run(struct gen_pool *gp,
 				    struct gen_pool_chunk *gc, void *data)
 {
-	unsigned long nbits = (gc->end_addr - gc->start_addr + 1) >>
-			      gp->min_alloc_order;
 	struct cmamem_pool_run *run = data;
+	struct cmamem_pool_chunk *chunk = run->chunk;
 	struct cmamem_pool_extent *ext;
-	unsigned long start, end;
+	unsigned long start, end, nbits;
 	struct list_head *lists[] = {
 		&cmamem_pool.dirty, &cmamem_pool.zeroing,
 	};
 	unsigned int i;
 
-	bitmap_copy(run->bits, gc->bits, nbits);
+	nbits = cmamem_pool_chunk_bitmap(gp, gc, run->bits);
 	for (i = 0; i < ARRAY_SIZE(lists); i++)
 		list_for_each_entry(ext, lists[i], node)
-			if (ext->chunk == run->chunk)
+			if (ext->chunk == chunk)
 				bitmap_clear(run->bits,
-					     (ext->addr - gc->start_addr) >>
-					     gp->min_alloc_order,
-					     ext->size >> gp->min_alloc_order);
+					     (ext->addr - chunk->dma_addr) >>
+					     PAGE_SHIFT,
+					     ext->size >> PAGE_SHIFT);
 	for (start = find_first_zero_bit(run->bits, nbits); start < nbits;
 	     start = find_next_zero_bit(run->bits, nbits, end)) {
 		end = find_next_bit(run->bits, nbits, start);
 		run->largest = max_t(size_t, run->largest,
-				     (end - start) << gp->min_alloc_order);
+				     (end - start) << PAGE_SHIFT);
 	}
 }
 

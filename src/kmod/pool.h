@@ -12,7 +12,7 @@ struct attribute_group;
 struct cmamem_buf;
 struct seq_file;
 
-int cmamem_pool_init(size_t bytes);
+void cmamem_pool_init(size_t bytes);
 void cmamem_pool_exit(void);
 int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align);
 void cmamem_pool_free(struct cmamem_buf *buf);

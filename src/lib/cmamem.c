@@ -33,7 +33,7 @@ _Static_assert(!((CMAMEM_EFFECTIVE_KNOWN |
 		 CMA_MEM_ALLOC_FLAGS), "flag overlap");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_CPU == CMA_MEM_SYNC_FOR_CPU, "flag drift");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_DEVICE == CMA_MEM_SYNC_FOR_DEVICE, "flag drift");
-_Static_assert(CMAMEM_NAME_MAX + 1 == CMA_MEM_NAME_LEN, "name length drift");
+_Static_assert(CMAMEM_NAME_MAX == CMA_MEM_NAME_MAX, "name length drift");
 
 struct cmamem {
 	int fd;

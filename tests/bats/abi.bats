@@ -8,7 +8,6 @@ load test_helper/common
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "ALLOC rounds sizes that are not whole pages up, in each cache mode; an alignment above the size sets the size" {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The unprivileged attack suite (issue 7): what another uid, with no
+# The unprivileged attack suite: what another uid, with no
 # capabilities, tries against other users' buffers and the machine, and
 # none of it works:
 # - other uids' buffers, found by guessing ids, names or mmap offsets,
@@ -24,7 +24,6 @@ load test_helper/buffers
 ATTACKER=1000
 VICTIM=1001
 
-setup() { common_setup; }
 
 teardown() {
 	target_sh "echo 0 >$CMAMEM_SYSFS/max_bytes_per_uid"

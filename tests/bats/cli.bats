@@ -17,7 +17,7 @@ bats_require_minimum_version 1.5.0
 drop_caches() { target_sh "sync; echo 3 > /proc/sys/vm/drop_caches"; }
 setup_file() { drop_caches; common_setup_file; }
 teardown_file() { drop_caches; common_teardown_file; }
-setup() { common_setup; CLI_MADE=(); }
+setup() { CLI_MADE=(); }
 teardown() { cli_free_made; common_teardown; }
 
 # mk ARGS...: `cmamem alloc ARGS`, freed in teardown whatever happens.

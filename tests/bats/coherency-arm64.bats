@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Cache maintenance where DMA is not cache-coherent (issue 10). On arm64 the
+# Cache maintenance where DMA is not cache-coherent. On arm64 the
 # misc device has no firmware description, so the DMA layer treats it as
 # non-coherent, as on most ARM boards. QEMU's virt machine does not model
 # caches: data reads back right with or without maintenance, so a data test
@@ -9,7 +9,7 @@
 # arm64 guests only (tests/check): the x86 kernels have no kprobe events, and
 # x86 DMA is coherent, so those functions do not exist there.
 #
-# The memory type of a mapping (issue 21): UNCACHED must be Normal
+# The memory type of a mapping: UNCACHED must be Normal
 # non-cacheable, not Device memory, where unaligned accesses and DC ZVA
 # (memset of zero) fault on real hardware. QEMU TCG does not fault on
 # Device memory, so besides doing those accesses (tests/c/access), the
@@ -46,7 +46,6 @@ teardown_file() {
 }
 
 setup() {
-	common_setup
 	target_sh "echo >$TRACING/trace"
 }
 teardown() { free_tracked; common_teardown; }

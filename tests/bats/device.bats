@@ -5,7 +5,6 @@ load test_helper/common
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "/dev/cma_mem is a character device, mode 0660, root:root" {

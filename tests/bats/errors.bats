@@ -8,7 +8,6 @@ load test_helper/buffers
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
 
-setup() { common_setup; }
 teardown() { free_tracked; common_teardown; }
 
 @test "ALLOC of size 0: EINVAL" {
@@ -75,7 +74,7 @@ teardown() { free_tracked; common_teardown; }
 	run_helper 0 ioctl-abi readonly-arg
 }
 
-# Issue 21 item 10: the copy back can fail after the request acted, when
+# The copy back can fail after the request acted, when
 # another thread makes the page read-only between the writability check and
 # the answer.
 @test "EXPORT racing mprotect() of its argument: as many dma-buf fds open as EXPORTs that succeeded" {

@@ -18,7 +18,6 @@ EXAMPLE=$EX_BUILD/examples/cmamem-example
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() {
 	target_sh "$(limits_off) '$CMAMEM_BIN' --quiet free ex-taken 2>/dev/null; exit 0"
 	common_teardown

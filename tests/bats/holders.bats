@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Who holds a buffer (issue 23): the debugfs holders file, the buffers
+# Who holds a buffer: the debugfs holders file, the buffers
 # table's holders column, `cmamem holders`, `info` and `list --all` name
 # the processes with a handle, a mapping or an exported dma-buf, through
 # fork and SCM_RIGHTS, and forget them when they let go. The allocating
@@ -16,7 +16,7 @@ bats_require_minimum_version 1.5.0
 # uid 1000 uses the device too (the last test): other_users makes it 0666
 # for the suite, and defines setup_file and teardown_file.
 load test_helper/other_users
-setup() { common_setup; HOLDER_PGID=; }
+setup() { HOLDER_PGID=; }
 teardown() {
 	# A test that failed midway: its holders go with their process group.
 	if [ -n "$HOLDER_PGID" ]; then

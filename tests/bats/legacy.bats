@@ -6,7 +6,6 @@ load test_helper/common
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "an old program runs unmodified: CMEM_ALLOCATE, mmap at offset 0, write, read, close frees it" {

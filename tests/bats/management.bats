@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The management interface (issue 4): the debugfs buffer table and stats,
+# The management interface: the debugfs buffer table and stats,
 # the sysfs limits and their errnos (ENOSPC for the device-wide limits,
 # EDQUOT for the per-uid quota), the fault injection points, the limits as
 # module parameters, and the CLI's stats, limits and list --all.
@@ -11,7 +11,6 @@ load test_helper/buffers
 UID_A=1000
 UID_B=1001
 
-setup() { common_setup; }
 
 # Whatever a test did, the next one starts with no limits and no faults.
 # Few processes: each costs a second or so in the debug guest.

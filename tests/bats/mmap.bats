@@ -9,7 +9,6 @@ load test_helper/buffers
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { free_tracked; common_teardown; }
 
 @test "partial mappings inside a buffer show, and write, the right pages" {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The pool (issue 12): chunks reserved from CMA ahead of time, sub-allocated
+# The pool: chunks reserved from CMA ahead of time, sub-allocated
 # with genalloc, resized through sysfs pool_bytes, zeroed in the background.
 # Each test sizes the pool itself and leaves it at 0, so that CmaFree is back
 # at the suite's baseline; teardown does that whatever happened.
@@ -11,7 +11,6 @@ ZERO_SHA_1M=$(head -c 1048576 /dev/zero | sha256sum | cut -d' ' -f1)
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 
 teardown() {
 	target_sh "echo 0 >$CMAMEM_DEBUGFS/pool_zero_paused; echo 0 >$CMAMEM_SYSFS/max_buffer_bytes"
@@ -196,7 +195,7 @@ source_of() {
 	bg0=$(stat_value pool_zeroed_background_bytes)
 	# The freed 1M is dirty; the live buffer lies between it and the 2M
 	# that is clean. Read as root and as another uid: nothing may be
-	# zeroed (before issue 21, reading pool_largest_free zeroed it all).
+	# zeroed.
 	run target_sh "cat $CMAMEM_SYSFS/pool_largest_free $CMAMEM_SYSFS/pool_clean_bytes
 		setpriv --reuid=1000 --regid=1000 --clear-groups cat $CMAMEM_SYSFS/pool_largest_free $CMAMEM_SYSFS/pool_clean_bytes"
 	assert_output "$(printf '%s\n' 2097152 2097152 2097152 2097152)"

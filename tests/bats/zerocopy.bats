@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 11: zero-copy I/O on cmamem mappings (tests/c/zerocopy). The
+# Zero-copy I/O on cmamem mappings (tests/c/zerocopy). The
 # mappings are page-backed (vm_insert_pages), so get_user_pages() works:
 # O_DIRECT, io_uring and vmsplice() move data straight in and out of them.
 #
@@ -42,7 +42,7 @@ teardown_file() {
 	common_teardown_file
 }
 
-setup() { common_setup; ZC_MADE=(); }
+setup() { ZC_MADE=(); }
 
 teardown() {
 	local n

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * access: the CPU accesses programs make on a mapping, which must work in
- * every cache mode (issue 21). On arm64 an UNCACHED mapping that is Device
+ * every cache mode. On arm64 an UNCACHED mapping that is Device
  * memory faults on unaligned accesses and on DC ZVA, which glibc's memset
  * of zero uses; Normal non-cacheable memory takes them all.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * big: a buffer of 4 GiB and more (issue 21), whose page list cannot be one
+ * big: a buffer of 4 GiB and more, whose page list cannot be one
  * scatterlist entry: an entry's length is an unsigned int.
  *
  *   big buffer MODE DIR

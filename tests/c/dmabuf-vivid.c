@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmabuf-vivid: cmamem buffers handed to a real importer, vivid, as
- * V4L2_MEMORY_DMABUF (issue 5). vivid must be loaded; with allocators=0 it
+ * V4L2_MEMORY_DMABUF. vivid must be loaded; with allocators=0 it
  * imports through dma_buf_vmap(), with allocators=1 (dma-contig) through
  * map_dma_buf(), which needs one contiguous DMA range.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fault injection and limits under load (issue 7), run by
+ * Fault injection and limits under load, run by
  * tests/bats/faults.bats as root in the debug guest.
  *
  * The sweeps use /proc/thread-self/fail-nth: writing N makes the Nth

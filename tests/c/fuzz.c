@@ -18,7 +18,8 @@
  * It keeps track of the buffers it made (ids, offsets, names, which files
  * hold them, persistence), so that most requests reach deep paths, and
  * checks what it can know:
- * - every failure is an errno the driver documents (src/kmod/README.md);
+ * - every failure is an errno the driver documents (cma_mem(4);
+ *   documented_errnos below);
  * - an unmutated request on a tracked buffer gets exactly the answer the
  *   driver's rules give (INFO, FREE, ATTACH, SYNC, EXPORT, mmap; EBUSY,
  *   EACCES, EINVAL past the end);
@@ -115,26 +116,40 @@ static uint64_t pick(const uint64_t *v, size_t n)
 			printf(__VA_ARGS__);                                \
 	} while (0)
 
-/* What a failed ioctl may say (src/kmod/README.md, "Errors"). */
-static bool ioctl_errno_ok(int e)
-{
-	switch (-e) {
-	case ENOTTY: case E2BIG: case EINVAL: case ENOMEM: case ENOSPC:
-	case EDQUOT: case EEXIST: case ENOENT: case EACCES: case EBUSY:
-	case EFAULT:
-		return true;
-	}
-	return false;
-}
+/*
+ * What a failed call may say: the errnos cma_mem(4) documents (each ioctl's
+ * ERRORS, MMAP, and ERRORS), and for mmap the core's own checks.
+ */
+#define FZ_IOCTL	1u
+#define FZ_MMAP		2u
+static const struct {
+	int err;
+	unsigned int calls;
+} documented_errnos[] = {
+	{ ENOTTY, FZ_IOCTL },
+	{ E2BIG, FZ_IOCTL },
+	{ EINVAL, FZ_IOCTL | FZ_MMAP },
+	{ ENOMEM, FZ_IOCTL | FZ_MMAP },
+	{ ENOSPC, FZ_IOCTL },
+	{ EDQUOT, FZ_IOCTL },
+	{ EEXIST, FZ_IOCTL },
+	{ ENOENT, FZ_IOCTL },
+	{ EACCES, FZ_IOCTL | FZ_MMAP },
+	{ EBUSY, FZ_IOCTL },
+	{ EFAULT, FZ_IOCTL },
+	{ EOVERFLOW, FZ_MMAP },
+	{ EPERM, FZ_MMAP },
+	{ EOPNOTSUPP, FZ_MMAP },	/* MAP_SHARED_VALIDATE with MAP_SYNC */
+};
 
-/* And a failed mmap: ours, or the core's own checks. */
-static bool mmap_errno_ok(int e)
+/* Whether -@e is documented for @call (FZ_IOCTL or FZ_MMAP). */
+static bool errno_documented(int e, unsigned int call)
 {
-	switch (-e) {
-	case EINVAL: case EACCES: case ENOMEM: case EOVERFLOW: case EPERM:
-	case EOPNOTSUPP: /* MAP_SHARED_VALIDATE with MAP_SYNC */
-		return true;
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(documented_errnos) / sizeof(documented_errnos[0]); i++)
+		if (documented_errnos[i].err == -e)
+			return documented_errnos[i].calls & call;
 	return false;
 }
 
@@ -145,7 +160,7 @@ static int fz_ioctl(int fd, unsigned long cmd, void *arg)
 
 	n_ioctl++;
 	ret = t_ioctl(fd, cmd, arg);
-	if (ret && !ioctl_errno_ok(ret))
+	if (ret && !errno_documented(ret, FZ_IOCTL))
 		FAIL("iteration %lu: ioctl %#lx: undocumented %s", iter, cmd,
 		     t_errname(ret));
 	if (ret && t_lowest_fd() != before)
@@ -909,7 +924,7 @@ static void do_mmap(int slot)
 	NOTE("%lu: mmap fd%d id %u off %#llx len %#llx prot %d flags %#x: %s\n",
 	     iter, slot, b ? b->id : 0, (unsigned long long)off,
 	     (unsigned long long)len, prot, flags, t_errname(ret));
-	if (ret && !mmap_errno_ok(ret))
+	if (ret && !errno_documented(ret, FZ_MMAP))
 		FAIL("iteration %lu: mmap: undocumented %s", iter,
 		     t_errname(ret));
 	if (exact && ret)
@@ -953,7 +968,7 @@ static void do_export_mmap(void)
 	NOTE("%lu: dma-buf mmap id %u pages %llu+%llu prot %d: %s\n", iter,
 	     export_ids[i], (unsigned long long)first,
 	     (unsigned long long)(len / t_pg), prot, t_errname(ret));
-	if (ret && !mmap_errno_ok(ret))
+	if (ret && !errno_documented(ret, FZ_MMAP))
 		FAIL("iteration %lu: dma-buf mmap: undocumented %s", iter,
 		     t_errname(ret));
 	if (!ret)

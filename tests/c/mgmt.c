@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Management interface checks the shell cannot make (issue 4), run by
+ * Management interface checks the shell cannot make, run by
  * tests/bats/management.bats as root:
  *
  *   mgmt many N          N 4K buffers on one fd; the debugfs table lists

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pool: the pool under concurrent allocations (issue 21 item 7).
+ * pool: the pool under concurrent allocations.
  *
  *   pool concurrent ROUNDS TOTAL EACH
  *

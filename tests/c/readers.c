@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * readers: read files over and over, for tests that unload the module
- * under its readers (issue 21 item 5, tests/bats/teardown.bats).
+ * under its readers (tests/bats/teardown.bats).
  *
  *   readers loop STOPFILE FILE...
  *

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * storm: processes doing random cma_mem operations at the same time, for
- * lockdep, KASAN, kmemleak and the reference counts to judge (issue 7).
+ * lockdep, KASAN, kmemleak and the reference counts to judge.
  * Run as root in the guest with the module loaded:
  *
  *   storm [-p PROCS] [-t SECONDS] [-s SEED]     defaults 4 x 60 s, seed

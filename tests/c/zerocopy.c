@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zerocopy: the kernel's zero-copy paths on a cmamem mapping (issue 11).
+ * zerocopy: the kernel's zero-copy paths on a cmamem mapping.
  * Each of them takes the mapping's pages with get_user_pages(), which a
  * VM_PFNMAP mapping would refuse.
  *

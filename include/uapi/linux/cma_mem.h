@@ -17,13 +17,25 @@
 #include <linux/types.h>
 
 /*
- * Names are 1 to 31 bytes of printable ASCII other than space and '/'
- * (0x21-0x7e), NUL-terminated, and unique among one owner's live buffers:
- * two uids may each have a buffer called "frame". A name is looked up among
+ * Names are 1 to CMA_MEM_NAME_MAX (31) bytes of printable ASCII other than
+ * space and '/' (cma_mem_name_char_valid(): 0x21-0x7e but '/'),
+ * NUL-terminated, and unique among one owner's live buffers: two uids may
+ * each have a buffer called "frame". A name is looked up among
  * the caller's own buffers (its effective uid's), unless ATTACH says whose
  * with CMA_MEM_ATTACH_BY_UID.
  */
 #define CMA_MEM_NAME_LEN		32
+/* The longest name, without its terminator. */
+#define CMA_MEM_NAME_MAX		(CMA_MEM_NAME_LEN - 1)
+/* The bytes a name may hold: CMA_MEM_NAME_CHAR_MIN to _MAX, but not '/'. */
+#define CMA_MEM_NAME_CHAR_MIN		0x21
+#define CMA_MEM_NAME_CHAR_MAX		0x7e
+
+static inline int cma_mem_name_char_valid(unsigned char c)
+{
+	return c >= CMA_MEM_NAME_CHAR_MIN && c <= CMA_MEM_NAME_CHAR_MAX &&
+	       c != '/';
+}
 
 /*
  * Buffer flags: given to ALLOC, and reported back by ALLOC, ATTACH and INFO.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The CLI end to end on the host, against libcmamem-fake.so (src/cli/
+# The CLI end to end on the host, against libcmamem-fake.so (tests/host-c/
 # fakedev.c), an LD_PRELOAD stand-in for /dev/cma_mem that keeps buffers as
 # files. It checks the CLI's side: persistence across commands, fill and
 # dump bytes, JSON, ranges, exit codes per errno. The driver's own behaviour

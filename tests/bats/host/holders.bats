@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# How the CLI shows who holds buffers (issue 23), from debugfs files written
+# How the CLI shows who holds buffers, from debugfs files written
 # here ($CMAMEM_DEBUGFS): `cmamem holders` sorted by bytes, its --json,
 # `list --all --json`'s holders column, info's holders line and key, and a
 # holders file it cannot read. tests/bats/holders.bats checks the same

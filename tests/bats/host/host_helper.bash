@@ -5,8 +5,9 @@
 # opening the device (exit 1, "cannot open").
 #
 # BUILD selects another build tree, e.g. an ASan one:
-#   make -C src/cli BUILD=/tmp/asan CFLAGS="-g -fsanitize=address,undefined" \
-#        LDFLAGS=-fsanitize=address,undefined
+#   for d in src/cli tests/host-c; do make -C $d BUILD=/tmp/asan \
+#        CFLAGS="-g -fsanitize=address,undefined" \
+#        LDFLAGS=-fsanitize=address,undefined; done
 #   BUILD=/tmp/asan ASAN_OPTIONS=verify_asan_link_order=0 bats tests/bats/host
 
 bats_require_minimum_version 1.5.0
@@ -21,17 +22,17 @@ NODEV=/nonexistent/cma_mem
 export CMAMEM_DEVICE=$NODEV
 
 host_setup() {
-	[ -x "$CMAMEM" ] || fail "build/bin/cmamem not built (make cli)"
-	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make cli)"
+	[ -x "$CMAMEM" ] || fail "build/bin/cmamem not built (make tests-host)"
+	[ -x "$CLI_UNIT" ] || fail "build/tests/cli-unit not built (make tests-host)"
 }
 
-# fake_setup: host_setup, with libcmamem-fake.so (src/cli/fakedev.c)
+# fake_setup: host_setup, with libcmamem-fake.so (tests/host-c/fakedev.c)
 # standing in for the device, its buffers kept in the test's own directory.
 # Sets FAKE (the library) and T (the test's temporary directory).
 fake_setup() {
 	host_setup
 	FAKE=$BUILD/tests/libcmamem-fake.so
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
 	export CMAMEM_FAKE_DIR=$BATS_TEST_TMPDIR/fake
 	export CMAMEM_FAKE_DEVICE=/fake/cma_mem
 	export CMAMEM_DEVICE=/fake/cma_mem

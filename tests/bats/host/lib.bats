@@ -153,7 +153,7 @@ build_prog() {
 }
 
 @test "the API on the fake device: alloc, map, attach, sync, info, list, free" {
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
 	build_prog
 	run --separate-stderr env LD_PRELOAD="$FAKE" "$BATS_TEST_TMPDIR/t"
 	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
@@ -161,14 +161,14 @@ build_prog() {
 }
 
 @test "cmamem_list walks every page (600 buffers, 256 a page)" {
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
 	build_prog
 	run --separate-stderr env LD_PRELOAD="$FAKE" "$BATS_TEST_TMPDIR/t" 600
 	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
 }
 
 @test "valgrind: the API program" {
-	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make cli)"
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
 	need_valgrind
 	build_prog
 	run env LD_PRELOAD="$FAKE" valgrind -q --leak-check=full --error-exitcode=99 \

@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
 # The CLI's error messages name the cause and the fix (src/cli/explain.c,
 # buf_fail() in device.c), one line each, with the exit codes of cmamem(1).
-# Each case is made on the fake device (src/cli/fakedev.c): the driver's
+# Each case is made on the fake device (tests/host-c/fakedev.c): the driver's
 # sysfs files, its debugfs holders table, /proc/meminfo and the node are
 # files in the test's directory. The guest suites check the same messages
 # against the real driver (errors.bats, management.bats, pool.bats,
-# attack.bats, install.bats).
+# attack.bats, install-udev.bats).
 
 load host_helper
 

@@ -3,7 +3,6 @@
 #   load test_helper/common
 #   setup_file()    { common_setup_file; }
 #   teardown_file() { common_teardown_file; }
-#   setup()         { common_setup; }
 #   teardown()      { common_teardown; }
 #
 # Every command under test goes through target_run, which runs it here, or on
@@ -189,11 +188,13 @@ target_ready() {
 		fail "cannot run $(basename "$BATS_TEST_FILENAME") on ${CMAMEM_TARGET:-this machine}: ${why:-the target did not answer}"
 }
 
-# A buffer's memory goes back to CMA when its last reference is gone. One
-# thing defers that: pages a pipe or another kernel user still pins when the
-# last reference goes stay out, and the driver's pin reaper frees them once
-# they are idle (the buffer shows as freed-pinned in the table meanwhile).
-# Suites that pin pages wait for that reaper themselves.
+# A buffer's memory goes back where it came from (CMA, or the pool, which
+# gives CMA its chunks only when it shrinks) when its last reference is
+# gone, unless the driver defers the release: pages a pipe or another kernel
+# user still pins when the last reference goes stay out, and the driver's
+# pin reaper (a delayed work item, buffer.c) frees them once they are idle;
+# the buffer shows as freed-pinned in the table meanwhile. Suites that pin
+# pages wait for the reaper themselves.
 common_setup_file() {
 	target_ready
 	BATS_SUITE_MARK="cmamem-test: begin $(basename "$BATS_TEST_FILENAME") $$-$RANDOM"
@@ -216,10 +217,6 @@ common_teardown_file() {
 	[ "$now_buffers" -eq "$CMAMEM_BASE_BUFFERS" ] ||
 		fail "suite leaked buffers: $now_buffers live, $CMAMEM_BASE_BUFFERS at start"
 	assert_cma_back "$CMAMEM_BASE_CMA" "after the suite"
-}
-
-common_setup() {
-	:
 }
 
 common_teardown() {

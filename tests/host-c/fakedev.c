@@ -4,10 +4,13 @@
  * library: an LD_PRELOAD shim that intercepts open, ioctl, mmap and close
  * on one path and plays the driver's part of the uapi with files.
  *
- *   LD_PRELOAD=build/tests/libcmamem-fake.so \
- *   CMAMEM_FAKE_DIR=/tmp/state CMAMEM_DEVICE=/fake/cma_mem cmamem alloc 8M
+ *   LD_PRELOAD=build/tests/libcmamem-fake.so CMAMEM_FAKE_DIR=/tmp/state \
+ *   CMAMEM_FAKE_DEVICE=/fake/cma_mem CMAMEM_DEVICE=/fake/cma_mem \
+ *   cmamem alloc 8M
  *
- * Each buffer is two files in CMA_MEM_FAKE_DIR: ID.data (the bytes, which
+ * CMAMEM_FAKE_DEVICE is the path it intercepts (any other open() is the
+ * real one), and CMAMEM_DEVICE points the CLI there. Each buffer is two
+ * files in CMAMEM_FAKE_DIR: ID.data (the bytes, which
  * mmap maps shared, so a persistent buffer crosses commands as it does in
  * the kernel) and ID.meta ("size flags uid name"). It models the errno
  * conventions the CLI depends on (ENOENT, also for another uid's buffer by
@@ -24,6 +27,7 @@
  *   $CMAMEM_SYSFS/pool_largest_free  ENOMEM for a bigger FROM_POOL buffer
  *   $CMAMEM_MEMINFO          ENOMEM for a CMA buffer bigger than CmaFree
  *   CMAMEM_FAKE_OPEN_ERRNO=N opening the device fails with errno N
+ *   CMAMEM_FAKE_ADMIN=1      root passes as CAP_SYS_ADMIN
  * It is not the driver's specification; cma_mem(4) and the guest suites are.
  */
 #include <dlfcn.h>
@@ -197,7 +201,7 @@ static int name_ok(const char *name)
 	if (len == CMA_MEM_NAME_LEN)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (name[i] <= 0x20 || name[i] > 0x7e || name[i] == '/')
+		if (!cma_mem_name_char_valid(name[i]))
 			return 0;
 	return 1;
 }

@@ -37,7 +37,6 @@ teardown_file() {
 	common_teardown_file
 }
 
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 # apply_rule [MAKE VARIABLES...]: install the rule, reset the node, run udev.

@@ -2,8 +2,8 @@
 /*
  * cma_mem: the device and the per-file state, shared by the module's files.
  */
-#ifndef _CMAMEM_H
-#define _CMAMEM_H
+#ifndef _CMAMEM_INTERNAL_H
+#define _CMAMEM_INTERNAL_H
 
 #include <linux/fs.h>
 #include <linux/hashtable.h>
@@ -102,11 +102,12 @@ long cmamem_legacy_ioctl(struct file *file, unsigned int cmd,
 /* mmap.c */
 int cmamem_mmap(struct file *file, struct vm_area_struct *vma);
 void cmamem_vma_get(struct cmamem_buf *buf);
+bool cmamem_dma_coherent(void);
 u32 cmamem_cache_effective(const struct cmamem_buf *buf);
 struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
-		    unsigned long first, bool from0);
+		    unsigned long first);
 
 /* dmabuf.c */
 int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
@@ -150,4 +151,4 @@ void cmamem_stats_show(struct seq_file *m);
 void cmamem_limits_init(void);
 void cmamem_limits_exit(void);
 
-#endif /* _CMAMEM_H */
+#endif /* _CMAMEM_INTERNAL_H */
