@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Buffers of 4 GiB and more (issue 21): a scatterlist entry's length is an
+# Buffers of 4 GiB and more: a scatterlist entry's length is an
 # unsigned int, so the page list of a 4G+8K buffer is built in segments, and
 # mmap, the fault handler, the pin check and dma-buf export all see every
 # page (tests/c/big). The guest needs the memory: `make check-big` runs this
@@ -29,7 +29,6 @@ teardown_file() {
 	common_teardown_file
 }
 
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "the guest has the CMA for a 4G+8K buffer (--mem 10G --cma 5G)" {

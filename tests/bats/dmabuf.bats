@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Issue 5: cmamem buffers handed to a real importer, the V4L2 test driver
+# cmamem buffers handed to a real importer, the V4L2 test driver
 # vivid, as dma-bufs (tests/c/dmabuf-vivid). vivid is loaded with one node
 # (video capture) and either memory back-end: allocators=0 (vmalloc,
 # imports through dma_buf_vmap) or allocators=1 (dma-contig, imports
@@ -25,7 +25,6 @@ teardown_file() {
 }
 
 setup() {
-	common_setup
 	DMABUF_MADE=()
 	DMABUF_MODE=
 	DMABUF_MARK="cmamem-test: dmabuf.bats test $BATS_TEST_NUMBER $$-$RANDOM"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Fault injection and limits under load (issue 7). Every allocation the
+# Fault injection and limits under load. Every allocation the
 # driver's calls make fails in turn (/proc/thread-self/fail-nth through
 # failslab, fail_page_alloc and the module's fail_alloc, fail_map and
 # fail_export), and then at random (task-filter and make-it-fail): each
@@ -52,7 +52,6 @@ teardown_file() {
 	common_teardown_file
 }
 
-setup() { common_setup; }
 
 # Whatever a test did, the next starts with no limits, no random faults,
 # the device as it was, and no buffer of UID_A's.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Fuzzing (issue 7): our own fuzzer (tests/c/fuzz) as root and as another
+# Fuzzing: our own fuzzer (tests/c/fuzz) as root and as another
 # uid, and Debian's trinity as another uid, against /dev/cma_mem. Each run
 # is bounded by a count and seeded, so a failure reproduces:
 #   CMAMEM_FUZZ_ITERATIONS (default 20000): the root run; the other uid's
@@ -20,7 +20,6 @@ load test_helper/buffers
 FUZZER=1000
 VICTIM=1001
 
-setup() { common_setup; }
 teardown() { free_tracked; common_teardown; }
 
 # fuzz_ok: the fuzzer's last line says it ran $1 iterations with no failure.

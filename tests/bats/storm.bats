@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The storm (issue 7): processes doing every cma_mem operation at random at
+# The storm: processes doing every cma_mem operation at random at
 # the same time, each buffer's contents checked on every read
 # (tests/c/storm.c). Sized for `make check` by CMAMEM_STORM_PROCS and
 # CMAMEM_STORM_SECONDS; `make soak` runs the full size. Afterwards the
@@ -16,7 +16,6 @@ load test_helper/common
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 @test "storm: $CMAMEM_STORM_PROCS processes x $CMAMEM_STORM_SECONDS s of random operations, no error, no corruption" {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Unloading under readers (issue 21 item 5): every interface of the module
+# Unloading under readers: every interface of the module
 # (debugfs, the misc device and its sysfs files) goes before what it reads
 # is torn down. Readers of every sysfs, module parameter and debugfs file,
 # as root and as uid 1000, loop while the module is unloaded and reloaded;
@@ -10,7 +10,6 @@ load test_helper/common
 
 setup_file() { common_setup_file; }
 teardown_file() { common_teardown_file; }
-setup() { common_setup; }
 teardown() { common_teardown; }
 
 : "${CMAMEM_TEARDOWN_CYCLES:=20}"
