@@ -291,8 +291,8 @@ int cmamem_sync_end(struct cmamem *dev, uint32_t id, uint64_t offset,
  * mapping or importer of it) does, even after cmamem_free().
  *
  * Return: 0; -EINVAL for other @flags; -ENOENT (as for cmamem_info());
- * -EACCES if @dev holds no handle to the buffer; -ENOMEM; -EOPNOTSUPP or -ENOTTY from a
- * module built without export.
+ * -EACCES if @dev holds no handle to the buffer; -ENOMEM. cma_mem(4) has
+ * the whole list.
  */
 int cmamem_export(struct cmamem *dev, uint32_t id, uint32_t flags, int *fdp);
 

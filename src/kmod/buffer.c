@@ -489,9 +489,18 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 	memcpy(info->name, buf->name, sizeof(info->name));
 }
 
+/*
+ * The memory goes back before the id does: a buffer leaves the table (and
+ * the debugfs view of it) only once its pages are free, so whoever sees it
+ * gone finds them back in CMA or the pool. Lookups skip it meanwhile, as
+ * it is dead.
+ */
 static void cmamem_buf_destroy(struct cmamem_buf *buf)
 {
 	cmamem_buf_free_mem(buf);
+	mutex_lock(&cmamem.lock);
+	xa_erase(&cmamem.bufs, buf->id);
+	mutex_unlock(&cmamem.lock);
 	cmamem_uncharge(buf->uid, buf->size, true);
 	kfree(buf);
 }
@@ -508,7 +517,6 @@ static void cmamem_reap(struct work_struct *work)
 		if (!cmamem_pages_idle(buf))
 			continue;
 		list_move(&buf->pinned_node, &idle);
-		xa_erase(&cmamem.bufs, buf->id);
 	}
 	busy = !list_empty(&cmamem.pinned);
 	mutex_unlock(&cmamem.lock);
@@ -523,7 +531,7 @@ static void cmamem_buf_release(struct kref *ref)
 {
 	struct cmamem_buf *buf = container_of(ref, struct cmamem_buf, ref);
 
-	/* kref_put_mutex() took the lock: no lookup can find @buf now. */
+	/* kref_put_mutex() took the lock; @buf is dead, so no lookup finds it. */
 	if (!cmamem_pages_idle(buf)) {
 		buf->pinned = true;
 		list_add_tail(&buf->pinned_node, &cmamem.pinned);
@@ -531,7 +539,6 @@ static void cmamem_buf_release(struct kref *ref)
 		schedule_delayed_work(&cmamem.reap, CMAMEM_REAP_DELAY);
 		return;
 	}
-	xa_erase(&cmamem.bufs, buf->id);
 	mutex_unlock(&cmamem.lock);
 	cmamem_buf_destroy(buf);
 }
