@@ -5,7 +5,8 @@
 # directory (the module "not found" at insmod; ssh unable to make its
 # multiplexing socket). Each test lays out this checkout as a fresh clone
 # has it, builds the library and CLI there, then runs the demo in a guest
-# from it; the deepest also runs the ssh leg (tests/vm/check-ssh). Run by
+# from it; the one in $HOME also runs it on arm64, the deepest also runs the
+# ssh leg (tests/vm/check-ssh). Run by
 # tests/check beside the guests; on its own: bats tests/bats/checkout.
 
 bats_require_minimum_version 1.5.0
@@ -43,11 +44,14 @@ fresh_clone() {
 		done | cpio -pdm0 --quiet "$1")
 }
 
-# from_clone DIR [ssh]: build in a fresh clone at DIR, then the demo in a
-# guest from there, and with ssh the ssh leg too. The demo is what shows a
-# hidden checkout (the module, the CLI and the scripts are all read from it
-# in the guest); the ssh leg adds the socket path, whose length only the
-# deep clone tests, so only that clone pays for a second guest.
+# from_clone DIR [ssh|arm64]: build in a fresh clone at DIR, then the demo
+# in a guest from there; with ssh the ssh leg too, with arm64 the demo in an
+# arm64 guest too. The demo is what shows a hidden checkout (the module,
+# the CLI and the scripts are all read from it in the guest). The ssh leg
+# adds the socket path, whose length only the deep clone tests; the arm64
+# guest builds its root from its own tree and the host's (rootfs-init),
+# which a clone under a directory both have (/root, /home) once broke. Each
+# extra guest runs from one clone only.
 from_clone() {
 	local dir=$1
 	fresh_clone "$dir"
@@ -56,11 +60,21 @@ from_clone() {
 	run "$dir/tests/vm/run" --kver "$CMAMEM_ANYWHERE_KVER" -- tests/demo
 	assert_success
 	assert_output --partial "Every page is back"
-	[ "${2:-}" = ssh ] || return 0
-	run "$dir/tests/vm/check-ssh" --kver "$CMAMEM_ANYWHERE_KVER" device
-	assert_success
-	assert_output --partial "ok - ssh guest $CMAMEM_ANYWHERE_KVER: kernel log gate"
-	refute_output --partial "not ok"
+	case ${2:-} in
+	ssh)
+		run "$dir/tests/vm/check-ssh" --kver "$CMAMEM_ANYWHERE_KVER" device
+		assert_success
+		assert_output --partial "ok - ssh guest $CMAMEM_ANYWHERE_KVER: kernel log gate"
+		refute_output --partial "not ok"
+		;;
+	arm64)
+		run make -s -C "$dir" user-arm64
+		assert_success
+		run "$dir/tests/vm/run" --arch arm64 --kver "$CMAMEM_ANYWHERE_KVER" -- tests/demo
+		assert_success
+		assert_output --partial "Every page is back"
+		;;
+	esac
 }
 
 @test "a clone under /tmp" {
@@ -68,9 +82,9 @@ from_clone() {
 	from_clone "$CLONE_TOP/cmamem"
 }
 
-@test "a clone in \$HOME" {
+@test "a clone in \$HOME, and the demo in an arm64 guest from it" {
 	CLONE_TOP=$(mktemp -d "$HOME/cmamem-clone.XXXXXX")
-	from_clone "$CLONE_TOP/cmamem"
+	from_clone "$CLONE_TOP/cmamem" arm64
 }
 
 @test "a clone deep under /home/<user>, at a path of 80 characters or more, and the ssh leg from it" {
