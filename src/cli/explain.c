@@ -8,8 +8,9 @@
  * the errno's (exit_for_errno()), whatever could be read: where a file
  * cannot be read, the message says what is known and where to look.
  *
- * $CMAMEM_SYSFS, $CMAMEM_DEBUGFS and $CMAMEM_MEMINFO say where those files
- * are, for the host tests over the fake device (tests/bats/host).
+ * $CMAMEM_SYSFS, $CMAMEM_DEBUGFS, $CMAMEM_MEMINFO and $CMAMEM_CMDLINE say
+ * where those files are, for the host tests over the fake device
+ * (tests/bats/host).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,11 @@ const char *sysfs_dir(void)
 static const char *meminfo_path(void)
 {
 	return dir_of("CMAMEM_MEMINFO", "/proc/meminfo");
+}
+
+static const char *cmdline_path(void)
+{
+	return dir_of("CMAMEM_CMDLINE", "/proc/cmdline");
 }
 
 /* The CMA areas' debugfs (CONFIG_CMA_DEBUGFS) sits beside cma_mem's. */
@@ -362,6 +368,30 @@ static int read_meminfo(const char *const *keys, int64_t *kb, int n)
 	return 0;
 }
 
+/*
+ * The kernel command line's cma= word into @out (empty if it has none): a
+ * kernel that was given one and still has no CMA area could not reserve it,
+ * or ignores it for want of CONFIG_DMA_CMA.
+ */
+static void boot_cma_arg(char *out, size_t len)
+{
+	char line[4096], *save = NULL;
+	FILE *f = fopen(cmdline_path(), "r");
+
+	*out = '\0';
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f)) {
+		char *word;
+
+		for (word = strtok_r(line, " \n", &save); word;
+		     word = strtok_r(NULL, " \n", &save))
+			if (!strncmp(word, "cma=", 4))
+				snprintf(out, len, "%s", word);
+	}
+	fclose(f);
+}
+
 /* The largest free run in any CMA area (root, CONFIG_CMA_DEBUGFS), or 0. */
 static uint64_t cma_maxchunk(void)
 {
@@ -424,9 +454,17 @@ static int no_memory(const char *what, uint64_t bytes, uint32_t flags)
 		return EXIT_FAILED;
 	}
 	if (kb[CMA_TOTAL] <= 0) {
-		cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s): boot it with cma=SIZE",
-			what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
-			meminfo_path());
+		char arg[64];
+
+		boot_cma_arg(arg, sizeof(arg));
+		if (*arg)
+			cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s) although it was booted with %s: it could not reserve that much, or it is built without CONFIG_DMA_CMA (dmesg | grep -i cma shows which)",
+				what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
+				meminfo_path(), arg);
+		else
+			cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s): boot it with cma=SIZE",
+				what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
+				meminfo_path());
 		return EXIT_FAILED;
 	}
 	chunk = cma_maxchunk();

@@ -125,10 +125,16 @@ expect_err() {
 }
 
 @test "ENOMEM: more than all RAM, a kernel without CMA, --from pool; exit 1" {
-	export CMAMEM_MEMINFO=$T/meminfo
+	export CMAMEM_MEMINFO=$T/meminfo CMAMEM_CMDLINE=$T/cmdline
+	echo "console=ttyS0 root=/dev/vda" > "$CMAMEM_CMDLINE"
 	printf 'MemTotal:        1048576 kB\nCmaTotal:              0 kB\nCmaFree:               0 kB\n' > "$CMAMEM_MEMINFO"
 	expect_err 1 "alloc 2G: more than all of RAM (MemTotal is 1G)" alloc 2G
 	expect_err 1 "alloc 4K: out of memory, and the kernel has no CMA area (CmaTotal is 0 in $CMAMEM_MEMINFO): boot it with cma=SIZE" alloc 4K
+	# Given cma= and still no area: too big to reserve, or no CONFIG_DMA_CMA
+	# (a kernel without it ignores cma=, and refuses buffers over a page).
+	echo "console=ttyS0 cma=256M quiet" > "$CMAMEM_CMDLINE"
+	expect_err 1 "alloc 8K: out of memory, and the kernel has no CMA area (CmaTotal is 0 in $CMAMEM_MEMINFO) although it was booted with cma=256M: it could not reserve that much, or it is built without CONFIG_DMA_CMA (dmesg | grep -i cma shows which)" alloc 8K
+	echo "console=ttyS0" > "$CMAMEM_CMDLINE"
 	sed -i /^Cma/d "$CMAMEM_MEMINFO"
 	expect_err 1 "alloc 4K: out of memory, and the kernel has no CMA area (no CmaTotal in $CMAMEM_MEMINFO): boot it with cma=SIZE" alloc 4K
 	echo $((2 << 20)) > "$CMAMEM_SYSFS/pool_bytes"
