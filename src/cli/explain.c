@@ -454,17 +454,16 @@ static int no_memory(const char *what, uint64_t bytes, uint32_t flags)
 		return EXIT_FAILED;
 	}
 	if (kb[CMA_TOTAL] <= 0) {
-		char arg[64];
+		char arg[64], fix[200] = ": boot it with cma=SIZE";
 
 		boot_cma_arg(arg, sizeof(arg));
 		if (*arg)
-			cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s) although it was booted with %s: it could not reserve that much, or it is built without CONFIG_DMA_CMA (dmesg | grep -i cma shows which)",
-				what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
-				meminfo_path(), arg);
-		else
-			cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s): boot it with cma=SIZE",
-				what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
-				meminfo_path());
+			snprintf(fix, sizeof(fix),
+				 " although it was booted with %s: it could not reserve that much, or it is built without CONFIG_DMA_CMA (dmesg | grep -i cma shows which)",
+				 arg);
+		cli_err("alloc %s: out of memory, and the kernel has no CMA area (%s in %s)%s",
+			what, kb[CMA_TOTAL] ? "no CmaTotal" : "CmaTotal is 0",
+			meminfo_path(), fix);
 		return EXIT_FAILED;
 	}
 	chunk = cma_maxchunk();

@@ -44,6 +44,13 @@ fresh_clone() {
 		done | cpio -pdm0 --quiet "$1")
 }
 
+# demo_from DIR ARCH: the demo in an ARCH guest, run from the clone at DIR.
+demo_from() {
+	run "$1/tests/vm/run" --arch "$2" --kver "$CMAMEM_ANYWHERE_KVER" -- tests/demo
+	assert_success
+	assert_output --partial "Every page is back"
+}
+
 # from_clone DIR [ssh|arm64]: build in a fresh clone at DIR, then the demo
 # in a guest from there; with ssh the ssh leg too, with arm64 the demo in an
 # arm64 guest too. The demo is what shows a hidden checkout (the module,
@@ -57,9 +64,7 @@ from_clone() {
 	fresh_clone "$dir"
 	run make -s -C "$dir" lib cli
 	assert_success
-	run "$dir/tests/vm/run" --kver "$CMAMEM_ANYWHERE_KVER" -- tests/demo
-	assert_success
-	assert_output --partial "Every page is back"
+	demo_from "$dir" x86_64
 	case ${2:-} in
 	ssh)
 		run "$dir/tests/vm/check-ssh" --kver "$CMAMEM_ANYWHERE_KVER" device
@@ -70,9 +75,7 @@ from_clone() {
 	arm64)
 		run make -s -C "$dir" user-arm64
 		assert_success
-		run "$dir/tests/vm/run" --arch arm64 --kver "$CMAMEM_ANYWHERE_KVER" -- tests/demo
-		assert_success
-		assert_output --partial "Every page is back"
+		demo_from "$dir" arm64
 		;;
 	esac
 }
