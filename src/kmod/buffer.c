@@ -2,8 +2,9 @@
 /*
  * cma_mem buffers: allocation, lookup, holders and references.
  *
- * A buffer has two kinds of users. Holders (file handles and persistence)
- * make it reachable by id, name and mmap offset. References (holders, VMAs,
+ * A buffer has two kinds of users. Holders (file handles, persistence and,
+ * for a buffer the dma-heap node made, its dma-buf) make it reachable by id,
+ * name and mmap offset. References (holders, VMAs,
  * dma-buf exports) keep its memory. When the last holder goes, the buffer
  * becomes unreachable; when the last reference goes, its memory goes back.
  * Between the two it is "freed, still mapped".
@@ -446,6 +447,9 @@ static void cmamem_buf_unpublish(struct cmamem_buf *buf)
 	lockdep_assert_held(&cmamem.lock);
 
 	if (buf->dead || buf->handles || (buf->flags & CMA_MEM_PERSIST))
+		return;
+	/* heap.c: the dma-buf is a heap buffer's only holder. */
+	if ((buf->flags & CMA_MEM_HEAP) && buf->exports)
 		return;
 	buf->dead = true;
 	if (buf->name[0])
@@ -952,6 +956,8 @@ void cmamem_buf_put_export(struct cmamem_buf *buf)
 {
 	mutex_lock(&cmamem.lock);
 	buf->exports--;
+	/* A heap buffer's last holder may have been this export. */
+	cmamem_buf_unpublish(buf);
 	mutex_unlock(&cmamem.lock);
 	cmamem_buf_put(buf);
 }

@@ -24,11 +24,12 @@ struct cmamem_pool_extent;
  *		dma-buf export, and short-lived ones for ioctls in flight. The
  *		memory goes back when the last one drops.
  * @id:		the id, unique among buffers whose memory exists
- * @flags:	cache mode, CMA_MEM_PERSIST while persistent, and the source
- *		the memory came from. Under cmamem.lock.
- * @dead:	no holders (handles, persistence) left: the buffer can no longer
- *		be found by id, name or offset, but mappings and exports keep
- *		its memory. Under cmamem.lock.
+ * @flags:	cache mode, CMA_MEM_PERSIST while persistent, the source
+ *		the memory came from, and CMA_MEM_HEAP for a buffer the
+ *		dma-heap node made. Under cmamem.lock.
+ * @dead:	no holders (handles, persistence, a heap buffer's dma-buf) left:
+ *		the buffer can no longer be found by id, name or offset, but
+ *		mappings and exports keep its memory. Under cmamem.lock.
  * @handles:	files holding a handle. Under cmamem.lock.
  * @mappings:	VMAs mapping the buffer
  * @exports:	live dma-bufs exported from the buffer. Under cmamem.lock.

@@ -15,6 +15,7 @@
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <uapi/linux/cma_mem.h>
 
 struct cmamem_buf;
 struct dma_buf;
@@ -116,7 +117,12 @@ void cmamem_export_install(struct cmamem_pending *p);
 void cmamem_export_abort(struct cmamem_pending *p);
 struct cmamem_buf *cmamem_dmabuf_file_buf(struct file *file);
 
+/* heap.c */
+int cmamem_heap_init(umode_t mode);
+void cmamem_heap_exit(void);
+
 /* debugfs.c */
+extern const char *const cmamem_cache_names[CMA_MEM_CACHE_MASK + 1];
 void cmamem_debugfs_init(void);
 void cmamem_debugfs_exit(void);
 

@@ -36,7 +36,7 @@
 #include "cmamem_internal.h"
 #include "pool.h"
 
-static const char *const cmamem_cache_names[] = {
+const char *const cmamem_cache_names[CMA_MEM_CACHE_MASK + 1] = {
 	[CMA_MEM_CACHE_WC] = "wc",
 	[CMA_MEM_CACHE_UNCACHED] = "uncached",
 	[CMA_MEM_CACHE_CACHED] = "cached",

@@ -147,6 +147,14 @@ static int __init cmamem_init(void)
 	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto err_deregister;
+	/*
+	 * The heap node allocates on the device above, so it comes after it;
+	 * and before anything it would have to undo, since it is the one step
+	 * after the mask that can fail. Its open() waits for cmamem.ready too.
+	 */
+	ret = cmamem_heap_init(mode);
+	if (ret)
+		goto err_deregister;
 	cmamem_pool_init(min_t(u64, pool_size, SIZE_MAX));
 	cmamem_debugfs_init();
 	/* Pairs with the acquire in cmamem_open() and pool_bytes_store(). */
@@ -164,12 +172,13 @@ static void __exit cmamem_exit(void)
 	struct device *dev = get_device(cmamem_device());
 
 	/*
-	 * Every interface goes before what it reads: debugfs, then the misc
-	 * device with its sysfs files (their removal waits for reads in
+	 * Every interface goes before what it reads: the heap node, debugfs,
+	 * then the misc device with its sysfs files (their removal waits for reads in
 	 * progress; anyone may read pool_clean_bytes and pool_largest_free).
 	 * No open() can succeed meanwhile: it would need a reference to this
 	 * module, which is going away.
 	 */
+	cmamem_heap_exit();
 	cmamem_debugfs_exit();
 	misc_deregister(&cmamem.misc);
 	/* Then the buffers and the pool, on the device still held. */

@@ -59,6 +59,12 @@ static inline int cma_mem_name_char_valid(unsigned char c)
 #define CMA_MEM_FROM_CMA		(1U << 4)
 #define CMA_MEM_ALLOC_FLAGS		(CMA_MEM_CACHE_MASK | CMA_MEM_PERSIST | \
 					 CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA)
+/*
+ * Reported only: the buffer was made through the dma-heap node
+ * (/dev/dma_heap/<heap_name>), and its dma-buf is its one holder. ALLOC
+ * refuses it (EINVAL), as any flag outside CMA_MEM_ALLOC_FLAGS.
+ */
+#define CMA_MEM_HEAP			(1U << 5)
 
 /* In struct cma_mem_info's effective: the kernel reported it. */
 #define CMA_MEM_EFFECTIVE_KNOWN		(1U << 31)
