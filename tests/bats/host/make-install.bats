@@ -128,12 +128,15 @@ usr/share/man/man4/cma_mem.4 f 644"
 }
 
 @test "the udev rule and the modprobe.d example as installed" {
-	run -0 grep -v '^#' "$D/etc/udev/rules.d/60-cmamem.rules"
-	assert_output 'SUBSYSTEM=="misc", KERNEL=="cma_mem", OWNER="root", GROUP="video", MODE="0660"'
-	# UDEV_GROUP changes the group and nothing else.
+	# /dev/cma_mem and the dma-heap node, alike.
+	run -0 grep -Ev '^(#.*)?$' "$D/etc/udev/rules.d/60-cmamem.rules"
+	assert_output 'SUBSYSTEM=="misc", KERNEL=="cma_mem", OWNER="root", GROUP="video", MODE="0660"
+SUBSYSTEM=="misc", KERNEL=="cma_mem_heap", OWNER="root", GROUP="video", MODE="0660"'
+	# UDEV_GROUP changes the group and nothing else (the commented
+	# uaccess example included).
 	mk install-udev DESTDIR="$BATS_TEST_TMPDIR/g" UDEV_GROUP=plugdev
 	run -0 grep -c 'GROUP="plugdev", MODE="0660"' "$BATS_TEST_TMPDIR/g/etc/udev/rules.d/60-cmamem.rules"
-	assert_output 1
+	assert_output 3
 	sed 's/plugdev/video/g' "$BATS_TEST_TMPDIR/g/etc/udev/rules.d/60-cmamem.rules" |
 		cmp - "$D/etc/udev/rules.d/60-cmamem.rules"
 	# The example is inert (comments only) and names every parameter the
