@@ -44,6 +44,8 @@ extern "C" {
 #define CMAMEM_PERSIST		(1U << 2)	/* outlives this handle */
 #define CMAMEM_FROM_POOL	(1U << 3)	/* only the preallocated pool */
 #define CMAMEM_FROM_CMA		(1U << 4)	/* never the pool */
+/* Reported only: made through the dma-heap node, /dev/dma_heap/<name>. */
+#define CMAMEM_HEAP		(1U << 5)
 
 /*
  * cmamem_info() and cmamem_attach*() also report in flags the cache mode the
@@ -75,7 +77,7 @@ struct cmamem;
 struct cmamem_info {
 	uint32_t id;
 	uint32_t flags;		/* CMAMEM_CACHE_*, CMAMEM_PERSIST, CMAMEM_FROM_*,
-				   CMAMEM_EFFECTIVE_* */
+				   CMAMEM_HEAP, CMAMEM_EFFECTIVE_* */
 	uint64_t size;		/* bytes, a multiple of the page size */
 	uint64_t mmap_offset;	/* the offset of byte 0 for mmap() */
 	uint64_t dma_addr;	/* 0 unless the caller has CAP_SYS_RAWIO */

@@ -172,9 +172,10 @@ int action_free(struct cli *cli)
 
 static void list_table_row(const struct cmamem_info *i)
 {
-	printf("%6u %14llu %-8s %-6s %-7s %7u %8u %7u  %s\n", i->id,
+	printf("%6u %14llu %-8s %-6s %-7s %-4s %7u %8u %7u  %s\n", i->id,
 	       (unsigned long long)i->size, cache_name(i->flags),
 	       source_name(i->flags), (i->flags & CMAMEM_PERSIST) ? "yes" : "no",
+	       (i->flags & CMAMEM_HEAP) ? "yes" : "no",
 	       i->handles, i->mappings, i->exports, i->name[0] ? i->name : "-");
 }
 
@@ -207,9 +208,9 @@ int action_list(struct cli *cli)
 	if (cli->json)
 		putchar('[');
 	else
-		printf("%6s %14s %-8s %-6s %-7s %7s %8s %7s  %s\n", "ID", "SIZE",
-		       "CACHE", "SOURCE", "PERSIST", "HANDLES", "MAPPINGS",
-		       "EXPORTS", "NAME");
+		printf("%6s %14s %-8s %-6s %-7s %-4s %7s %8s %7s  %s\n", "ID",
+		       "SIZE", "CACHE", "SOURCE", "PERSIST", "HEAP", "HANDLES",
+		       "MAPPINGS", "EXPORTS", "NAME");
 	for (i = 0; i < n; i++) {
 		struct cmamem_info info;
 

@@ -111,6 +111,7 @@ void print_info_json_with(const struct cmamem_info *info,
 		 cache_name(CMAMEM_EFFECTIVE(info->flags)) : NULL);
 	json_bool(&j, "persistent", info->flags & CMAMEM_PERSIST);
 	json_str(&j, "source", source_name(info->flags));
+	json_bool(&j, "heap", info->flags & CMAMEM_HEAP);
 	json_u64(&j, "mmap_offset", info->mmap_offset);
 	json_u64(&j, "dma_addr", info->dma_addr);
 	json_u64(&j, "uid", info->uid);
@@ -138,6 +139,7 @@ void print_info_text(const struct cmamem_info *info)
 		       cache_name(CMAMEM_EFFECTIVE(info->flags)));
 	printf("persistent: %s\n", (info->flags & CMAMEM_PERSIST) ? "yes" : "no");
 	printf("source: %s\n", source_name(info->flags));
+	printf("heap: %s\n", (info->flags & CMAMEM_HEAP) ? "yes" : "no");
 	printf("mmap_offset: 0x%llx\n", (unsigned long long)info->mmap_offset);
 	printf("dma_addr: 0x%llx\n", (unsigned long long)info->dma_addr);
 	printf("uid: %u\n", info->uid);

@@ -27,10 +27,11 @@ _Static_assert(CMAMEM_CACHE_MASK == CMA_MEM_CACHE_MASK, "flag drift");
 _Static_assert(CMAMEM_PERSIST == CMA_MEM_PERSIST, "flag drift");
 _Static_assert(CMAMEM_FROM_POOL == CMA_MEM_FROM_POOL, "flag drift");
 _Static_assert(CMAMEM_FROM_CMA == CMA_MEM_FROM_CMA, "flag drift");
+_Static_assert(CMAMEM_HEAP == CMA_MEM_HEAP, "flag drift");
 /* The effective mode's bits must stay clear of the uapi's flags. */
 _Static_assert(!((CMAMEM_EFFECTIVE_KNOWN |
 		  CMAMEM_CACHE_MASK << CMAMEM_EFFECTIVE_SHIFT) &
-		 CMA_MEM_ALLOC_FLAGS), "flag overlap");
+		 (CMA_MEM_ALLOC_FLAGS | CMA_MEM_HEAP)), "flag overlap");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_CPU == CMA_MEM_SYNC_FOR_CPU, "flag drift");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_DEVICE == CMA_MEM_SYNC_FOR_DEVICE, "flag drift");
 _Static_assert(CMAMEM_NAME_MAX == CMA_MEM_NAME_MAX, "name length drift");
