@@ -1228,13 +1228,17 @@ static uint64_t read_u64(const char *path)
 /*
  * The CMA heap is named after the CMA area ("reserved" for the default
  * area). Take the heap whose name is a CMA area in debugfs; failing that,
- * any heap but "system".
+ * any heap but "system" and cma_mem's own (its heap_name= parameter).
  */
 static void find_heap(void)
 {
 	DIR *d = opendir("/dev/dma_heap");
 	struct dirent *e;
-	char path[128], fallback[64] = "";
+	char path[128], fallback[64] = "", ours[128] = "";
+
+	if (read_line("/sys/module/cma_mem/parameters/heap_name", ours,
+		      sizeof(ours)))
+		ours[0] = '\0';
 
 	if (!d) {
 		note("no /dev/dma_heap: heap rows are n/a");
@@ -1244,6 +1248,7 @@ static void find_heap(void)
 		struct stat st;
 
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "system") ||
+		    !strcmp(e->d_name, ours) ||
 		    strlen(e->d_name) >= sizeof(fallback))
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s", e->d_name);

@@ -63,8 +63,9 @@ apply_rule() {
 @test "make install UDEV_GROUP=audio picks the group" {
 	target_run getent group audio >/dev/null || fail "no group audio on the target"
 	apply_rule UDEV_GROUP=audio
+	# /dev/cma_mem's rule, the heap node's, and the commented uaccess one.
 	run target_run grep -c 'GROUP="audio", MODE="0660"' "$RULE"
-	assert_output 1
+	assert_output 3
 	run target_run stat -c '%a %U:%G' "$CMAMEM_DEV"
 	assert_output "660 root:audio"
 }
@@ -82,4 +83,20 @@ apply_rule() {
 	run target_run setpriv --reuid=65534 --regid=65534 --clear-groups "$CMAMEM_BIN" list
 	assert_failure 4
 	assert_output "cmamem: cannot open $CMAMEM_DEV: permission denied (the device belongs to group video: sudo usermod -aG video $(target_run getent passwd 65534 | cut -d: -f1), then log in again)"
+}
+
+@test "the installed udev rule gives the dma-heap node /dev/cma_mem's mode and group" {
+	local gid node=/dev/dma_heap/cma_mem was
+	gid=$(target_run getent group video | cut -d: -f3)
+	[ -n "$gid" ] || fail "no group video on the target"
+	target_run test -c "$node" || fail "there is no $node"
+	was=$(target_run stat -c '%a %u:%g' "$node")
+	apply_rule
+	target_run chown root:root "$node"
+	target_run chmod 0600 "$node"
+	run target_run udevadm test --action=add /sys/class/misc/cma_mem_heap
+	target_run chown "${was#* }" "$node"
+	target_run chmod "${was%% *}" "$node"
+	assert_success
+	assert_output --partial "Setting permissions $node, uid=0, gid=$gid, mode=0660"
 }
