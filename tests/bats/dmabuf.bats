@@ -113,6 +113,16 @@ capture_compare() {
 	capture_compare 1
 }
 
+@test "vivid vmalloc and dma-contig: DMABUF capture into a buffer from the dma-heap node is the MMAP frame" {
+	local a
+	for a in 0 1; do
+		vivid_load "$a"
+		run_helper 0 dmabuf-vivid heap
+		assert_output "heap: $FRAME bytes captured, 2 frames equal to the MMAP frame"
+	done
+	assert_equal "$(dma_api_complaints)" ""
+}
+
 @test "vivid dma-contig: a buffer freed while vivid holds its dma-buf is still captured into, then freed" {
 	vivid_load 1
 	run_helper 0 dmabuf-vivid free-queued wc

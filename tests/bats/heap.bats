@@ -97,7 +97,13 @@ loaded_ko() {
 }
 
 @test "the kernel's own dmabuf-heaps selftest passes every test for cma_mem's heap, importing into vgem" {
-	local bin=${CMAMEM_SELFTESTS:-$CMAMEM_TARGET_REPO/build/selftests/missing}/dmabuf-heap
+	local bin
+	if [ -z "${CMAMEM_SELFTESTS:-}" ]; then
+		[ -z "${CMAMEM_TARGET:-}" ] ||
+			skip "CMAMEM_SELFTESTS is not set: build the selftest for the board's kernel (tests/vm/dmabuf-heap-selftest build KDIR DIR) and set it to DIR"
+		fail "CMAMEM_SELFTESTS is not set (tests/vm/run sets it)"
+	fi
+	bin=$CMAMEM_SELFTESTS/dmabuf-heap
 	if ! target_run test -x "$bin"; then
 		target_run cat "$(dirname "$bin")/build.log" >&2 || true
 		fail "$bin was not built (tests/vm/run builds it: tests/vm/dmabuf-heap-selftest build)"

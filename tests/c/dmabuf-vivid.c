@@ -7,6 +7,7 @@
  *
  *   dmabuf-vivid mmap FILE      a frame captured the ordinary way, to FILE
  *   dmabuf-vivid dmabuf NAME    capture into the persistent buffer NAME
+ *   dmabuf-vivid heap           capture into a buffer from the dma-heap node
  *   dmabuf-vivid free-queued CACHE
  *                               free the buffer while vivid holds it
  *   dmabuf-vivid orders CACHE   close file, mapping, export, importer in
@@ -18,6 +19,7 @@
  */
 #include <grp.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 #include <sys/wait.h>
 
 #include "helper.h"
@@ -133,6 +135,83 @@ static void t_dmabuf(int argc, char **argv)
 	       argv[0], v.sizeimage);
 	munmap(p, info.size);
 	close(fd);
+	free(ref);
+	free(before);
+}
+
+/*
+ * heap: two frames into a buffer from the dma-heap node ($CMAMEM_HEAP_DEV,
+ * default /dev/dma_heap/cma_mem), first filled with 0xa5, through its
+ * dma-buf alone, as a dma-heap client (libcamera) does: mapped from the
+ * dma-buf, DMA_BUF_IOCTL_SYNC around the CPU's access, each frame compared
+ * in place with the MMAP reference, the bytes past it left as they were.
+ */
+static void t_heap(int argc, char **argv)
+{
+	const char *dev = getenv("CMAMEM_HEAP_DEV");
+	struct dma_heap_allocation_data d = {
+		.len = 128 * 1024, .fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	unsigned char *p, *before;
+	struct vivid v;
+	int hfd, i;
+	void *ref;
+
+	(void)argc, (void)argv;
+	if (!dev || !*dev)
+		dev = "/dev/dma_heap/cma_mem";
+	hfd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (hfd < 0)
+		DIE("open %s: %s", dev, strerror(errno));
+	REQUIRE_OK(t_ioctl(hfd, DMA_HEAP_IOCTL_ALLOC, &d));
+	MAP(d.fd, d.len, 0, &p);
+	vivid_open(&v);
+	ref = reference_frame(&v);
+	if (d.len < v.sizeimage)
+		DIE("the heap buffer is %llu bytes, a frame %u",
+		    (unsigned long long)d.len, v.sizeimage);
+	before = malloc(d.len);
+	if (!before)
+		DIE("malloc");
+	REQUIRE_OK(dmabuf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
+	memset(p, 0xa5, d.len);
+	REQUIRE_OK(dmabuf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+	memcpy(before, p, d.len);
+
+	vivid_reqbufs(&v, V4L2_MEMORY_DMABUF, 1);
+	for (i = 0; i < 2; i++) {
+		int ret = vivid_qbuf(&v, 0, d.fd, NULL, d.len);
+		long off = -1;
+
+		if (ret)
+			DIE("QBUF the heap's dma-buf: %s", t_errname(ret));
+		if (!i)
+			vivid_stream(&v, true);
+		EXPECT_EQ(vivid_dqbuf(&v, NULL), 0);
+		REQUIRE_OK(dmabuf_sync(d.fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+		if (memcmp(p, ref, v.sizeimage)) {
+			for (off = 0; p[off] == ((unsigned char *)ref)[off];
+			     off++)
+				;
+		}
+		REQUIRE_OK(dmabuf_sync(d.fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+		EXPECT_TRUE(off < 0,
+			    "frame %d in the heap buffer differs from the MMAP frame at byte %ld: %#x, expected %#x",
+			    i, off, off < 0 ? 0 : p[off],
+			    off < 0 ? 0 : ((unsigned char *)ref)[off]);
+	}
+	vivid_stream(&v, false);
+	vivid_reqbufs(&v, V4L2_MEMORY_DMABUF, 0);
+	EXPECT_TRUE(!memcmp(p + v.sizeimage, before + v.sizeimage,
+			    d.len - v.sizeimage),
+		    "vivid wrote past the %u-byte frame in the heap buffer",
+		    v.sizeimage);
+	close(v.fd);
+	printf("heap: %u bytes captured, 2 frames equal to the MMAP frame\n",
+	       v.sizeimage);
+	munmap(p, d.len);
+	close(d.fd);
+	close(hfd);
 	free(ref);
 	free(before);
 }
@@ -452,6 +531,7 @@ static void t_foreign(int argc, char **argv)
 static const struct t_subtest tests[] = {
 	{ "mmap", t_mmap_to_file, 1, "FILE" },
 	{ "dmabuf", t_dmabuf, 1, "NAME" },
+	{ "heap", t_heap, 0, "" },
 	{ "free-queued", t_free_queued, 1, "wc|uncached|cached" },
 	{ "orders", t_orders, 1, "wc|uncached|cached" },
 	{ "sync", t_sync_ioctl, 0, "" },
