@@ -956,6 +956,9 @@ void cmamem_buf_put_export(struct cmamem_buf *buf)
 {
 	mutex_lock(&cmamem.lock);
 	buf->exports--;
+	/* The dma-buf core frees it once this returns. */
+	if (!buf->exports)
+		buf->heap_dmabuf = NULL;
 	/* A heap buffer's last holder may have been this export. */
 	cmamem_buf_unpublish(buf);
 	mutex_unlock(&cmamem.lock);

@@ -16,6 +16,7 @@
 #include <uapi/linux/cma_mem.h>
 
 struct cmamem_file;
+struct dma_buf;
 struct cmamem_pool_extent;
 
 /**
@@ -54,6 +55,8 @@ struct cmamem_pool_extent;
  * @held:	the holder kinds a read of debugfs found in the process it is
  *		looking at, 0 otherwise (debugfs.c). Under cmamem.lock.
  * @held_node:	in that read's list while @held
+ * @heap_dmabuf: a CMA_MEM_HEAP buffer's one dma-buf, from its export until
+ *		its release, for the name debugfs shows. Under cmamem.lock.
  */
 struct cmamem_buf {
 	struct kref ref;
@@ -82,6 +85,7 @@ struct cmamem_buf {
 	char name[CMA_MEM_NAME_LEN];
 	unsigned int held;
 	struct list_head held_node;
+	struct dma_buf *heap_dmabuf;
 };
 
 static inline u32 cmamem_buf_cache(const struct cmamem_buf *buf)

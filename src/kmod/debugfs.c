@@ -19,6 +19,7 @@
  */
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/dma-buf.h>
 #include <linux/fault-inject.h>
 #include <linux/fdtable.h>
 #include <linux/mm.h>
@@ -31,6 +32,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/timekeeping.h>
+#include <uapi/linux/dma-buf.h>
 
 #include "buffer.h"
 #include "cmamem_internal.h"
@@ -84,16 +86,48 @@ struct cmamem_holders {
 	size_t cap;
 };
 
-/* @src as one word of a table: a comm may hold spaces. "-" if empty. */
-static void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src)
+/*
+ * @src as one word of a table, in @len bytes: a comm or a dma-buf's name
+ * may hold spaces. "-" if empty.
+ */
+static void cmamem_word(char *dst, size_t len, const char *src)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < TASK_COMM_LEN - 1 && src[i]; i++)
+	for (i = 0; i < len - 1 && src[i]; i++)
 		dst[i] = isgraph(src[i]) ? src[i] : '_';
 	if (!i)
 		dst[i++] = '-';
 	dst[i] = '\0';
+}
+
+static void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src)
+{
+	cmamem_word(dst, TASK_COMM_LEN, src);
+}
+
+/*
+ * The name column: the buffer's own name; for a heap buffer, which has
+ * none, the name its dma-buf has now (cma_mem-<id>, or what a client gave
+ * it with DMA_BUF_SET_NAME). The dma-buf lives while heap_dmabuf is set,
+ * under cmamem.lock.
+ */
+static void cmamem_name_word(char dst[DMA_BUF_NAME_LEN], struct cmamem_buf *buf)
+{
+	struct dma_buf *dmabuf = buf->heap_dmabuf;
+	char name[DMA_BUF_NAME_LEN] = "";
+
+	BUILD_BUG_ON(CMA_MEM_NAME_LEN > DMA_BUF_NAME_LEN);
+	lockdep_assert_held(&cmamem.lock);
+	if (!buf->name[0] && dmabuf) {
+		spin_lock(&dmabuf->name_lock);
+		if (dmabuf->name)
+			strscpy(name, dmabuf->name, sizeof(name));
+		spin_unlock(&dmabuf->name_lock);
+		cmamem_word(dst, DMA_BUF_NAME_LEN, name);
+		return;
+	}
+	cmamem_word(dst, DMA_BUF_NAME_LEN, buf->name);
 }
 
 static int cmamem_holders_add(struct cmamem_holders *hs, u32 id, pid_t pid,
@@ -359,6 +393,7 @@ static void cmamem_buffers_stop(struct seq_file *m, void *v)
 static int cmamem_buffers_show(struct seq_file *m, void *v)
 {
 	struct cmamem_buf *buf = v;
+	char name[DMA_BUF_NAME_LEN];
 	char comm[TASK_COMM_LEN];
 	unsigned int mappings;
 	const char *state;
@@ -372,6 +407,7 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	}
 
 	cmamem_comm_word(comm, buf->comm);
+	cmamem_name_word(name, buf);
 	mappings = atomic_read(&buf->mappings);
 	if (!buf->dead)
 		state = "live";
@@ -385,7 +421,7 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 			 NSEC_PER_MSEC);
 
 	seq_printf(m, "%u %s %zu %s %pad %u %d %s %llu %u %u %u %u %u %s %s %s",
-		   buf->id, buf->name[0] ? buf->name : "-", buf->size,
+		   buf->id, name, buf->size,
 		   cmamem_cache_names[cmamem_buf_cache(buf)], &buf->dma_addr,
 		   from_kuid(&init_user_ns, buf->uid), buf->pid, comm,
 		   age_ms, kref_read(&buf->ref), buf->handles, mappings,

@@ -400,6 +400,11 @@ int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
 	spin_lock(&dmabuf->name_lock);
 	dmabuf->name = name;
 	spin_unlock(&dmabuf->name_lock);
+	/* A heap buffer's one dma-buf, whose name debugfs shows (heap.c). */
+	mutex_lock(&cmamem.lock);
+	if (exp->buf->flags & CMA_MEM_HEAP)
+		exp->buf->heap_dmabuf = dmabuf;
+	mutex_unlock(&cmamem.lock);
 
 	/*
 	 * Not dma_buf_fd(), which installs the fd at once: another thread

@@ -243,21 +243,32 @@ static void sub_sizes(int argc, char **argv)
 	close(hfd);
 }
 
-/* DMA_BUF_SET_NAME, which libcamera treats as fatal, names the dma-buf. */
+/*
+ * DMA_BUF_SET_NAME, which libcamera treats as fatal, names the dma-buf: in
+ * bufinfo, and in cma_mem's debugfs table as one word.
+ */
 static void sub_set_name(int argc, char **argv)
 {
-	const char *name = "heap-set-name-test";
-	int hfd = heap_open(O_RDWR);
-	int dfd = heap_alloc(hfd, 4096, O_RDWR | O_CLOEXEC, 0);
+	const char *name = "heap set-name";
+	int fd = t_open(), hfd = heap_open(O_RDWR), dfd;
+	uint32_t id = heap_alloc_id(fd, hfd, 4096, &dfd);
+	char col[64], want[32];
 
 	(void)argc, (void)argv;
-	if (dfd < 0)
-		DIE("ALLOC: %s", t_errname(dfd));
+	snprintf(want, sizeof(want), "cma_mem-%u", id);
+	t_debugfs_field(id, 2, col, sizeof(col));
+	EXPECT_TRUE(!strcmp(col, want), "debugfs name of heap buffer %u is \"%s\", expected \"%s\"",
+		    id, col, want);
 	EXPECT_ERR(ioctl(dfd, DMA_BUF_SET_NAME, name) ? -errno : 0, 0);
 	EXPECT_TRUE(in_bufinfo(name, "cma_mem"),
 		    "bufinfo has no line with the name set and exporter cma_mem");
+	t_debugfs_field(id, 2, col, sizeof(col));
+	EXPECT_TRUE(!strcmp(col, "heap_set-name"),
+		    "debugfs name of heap buffer %u is \"%s\", expected \"heap_set-name\"",
+		    id, col);
 	close(dfd);
 	close(hfd);
+	close(fd);
 }
 
 /* DMA_BUF_IOCTL_SYNC with no device attached, and SYNC by id. */
