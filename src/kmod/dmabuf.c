@@ -179,6 +179,29 @@ static void cmamem_dmabuf_unmap(struct dma_buf_attachment *attachment,
 	dma_unmap_sgtable(attachment->dev, table, dir, 0);
 }
 
+/*
+ * Sync an importer's mapping of the buffer, by its DMA addresses alone.
+ * While the importer has the table mapped, the dma-buf core scrambles its
+ * page pointers (CONFIG_DMABUF_DEBUG, to catch importers that use them), so
+ * dma_sync_sgtable_*() would sync, or with dma-debug dereference, pages that
+ * do not exist. Each mapped segment is synced as a single range instead.
+ */
+static void cmamem_attachment_sync(struct cmamem_attachment *a,
+				   enum dma_data_direction dir, bool for_cpu)
+{
+	struct scatterlist *s;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(&a->table, s, i) {
+		if (for_cpu)
+			dma_sync_single_for_cpu(a->dev, sg_dma_address(s),
+						sg_dma_len(s), dir);
+		else
+			dma_sync_single_for_device(a->dev, sg_dma_address(s),
+						   sg_dma_len(s), dir);
+	}
+}
+
 static int cmamem_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
 					  enum dma_data_direction dir)
 {
@@ -196,7 +219,7 @@ static int cmamem_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
 	}
 	list_for_each_entry(a, &exp->attachments, node)
 		if (a->mapped)
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
+			cmamem_attachment_sync(a, dir, true);
 	mutex_unlock(&exp->lock);
 	return 0;
 }
@@ -217,7 +240,7 @@ static int cmamem_dmabuf_end_cpu_access(struct dma_buf *dmabuf,
 	}
 	list_for_each_entry(a, &exp->attachments, node)
 		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
+			cmamem_attachment_sync(a, dir, false);
 	mutex_unlock(&exp->lock);
 	return 0;
 }
