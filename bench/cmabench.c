@@ -8,7 +8,8 @@
  *
  * -r   repeats per case (at least 15, the default; sizes up to 16M in the
  *      life family run three times as many)
- * -F   comma-separated subset of: life,live,tput,cli,big,pressure (default all)
+ * -F   comma-separated subset of: life,node,live,tput,cli,big,pressure
+ *      (default all)
  * -c   the cmamem CLI for the fill/dump family (default build/bin/cmamem)
  * -p   prefix CSV rows with '@' and metadata with '@#', so a host script can
  *      pick them out of a console that also carries stderr
@@ -58,7 +59,7 @@
 #define PG		4096UL
 #define CLOCKSOURCE	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
 
-enum backend { B_WC, B_UC, B_CACHED, B_POOL, B_HEAP, B_ANON, NBACKENDS };
+enum backend { B_WC, B_UC, B_CACHED, B_POOL, B_HEAP, B_NODE, B_ANON, NBACKENDS };
 
 static const char *const backend_name[NBACKENDS] = {
 	[B_WC] = "cmamem-wc",
@@ -66,6 +67,7 @@ static const char *const backend_name[NBACKENDS] = {
 	[B_CACHED] = "cmamem-cached",
 	[B_POOL] = "cmamem-pool",
 	[B_HEAP] = "heap",
+	[B_NODE] = "node",
 	[B_ANON] = "anon",
 };
 
@@ -82,7 +84,7 @@ struct bbuf {
 	enum backend b;
 	size_t size;
 	struct cmamem_info info;
-	int fd;			/* the heap's dma-buf */
+	int fd;			/* the heap's or the node's dma-buf */
 	void *map;
 };
 
@@ -91,6 +93,8 @@ static struct {
 	struct cmamem *dev;
 	int heap_fd;
 	char heap_name[64];
+	int node_fd;		/* cma_mem's own heap node */
+	char node_name[64];
 	uint64_t cma_base_pfn, cma_count;	/* 0 if debugfs does not say */
 	uint64_t cma_bytes;
 	int have_pool;
@@ -103,7 +107,7 @@ static struct {
 	const char *cli;
 	unsigned char *src;	/* memcpy source, prefaulted */
 	size_t src_size;
-} g = { .heap_fd = -1, .reps = MIN_REPS, .cli = "build/bin/cmamem" };
+} g = { .heap_fd = -1, .node_fd = -1, .reps = MIN_REPS, .cli = "build/bin/cmamem" };
 
 static volatile uint64_t sink;
 
@@ -221,6 +225,30 @@ static void emit_header(void)
 	       g.prefix ? "@" : "");
 }
 
+/* ---- sysfs and debugfs ----------------------------------------------- */
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static uint64_t read_u64(const char *path)
+{
+	char buf[64];
+
+	return read_line(path, buf, sizeof(buf)) ? 0 : strtoull(buf, NULL, 0);
+}
+
 /* ---- backends -------------------------------------------------------- */
 
 static int is_cmamem(enum backend b)
@@ -236,13 +264,14 @@ static int bb_alloc(struct bbuf *x, enum backend b, size_t size)
 	x->fd = -1;
 	if (b == B_ANON)
 		return 0;
-	if (b == B_HEAP) {
+	if (b == B_HEAP || b == B_NODE) {
 		struct dma_heap_allocation_data d = {
 			.len = size,
 			.fd_flags = O_RDWR | O_CLOEXEC,
 		};
 
-		if (ioctl(g.heap_fd, DMA_HEAP_IOCTL_ALLOC, &d) < 0)
+		if (ioctl(b == B_HEAP ? g.heap_fd : g.node_fd,
+			  DMA_HEAP_IOCTL_ALLOC, &d) < 0)
 			return -errno;
 		x->fd = (int)d.fd;
 		return 0;
@@ -280,7 +309,7 @@ static int bb_free(struct bbuf *x)
 {
 	int ret = 0;
 
-	if (x->b == B_HEAP) {
+	if (x->b == B_HEAP || x->b == B_NODE) {
 		if (x->fd >= 0 && close(x->fd))
 			ret = -errno;
 		x->fd = -1;
@@ -355,6 +384,8 @@ static int backend_present(enum backend b)
 		return g.have_pool;
 	if (b == B_HEAP)
 		return g.heap_fd >= 0;
+	if (b == B_NODE)
+		return g.node_fd >= 0;
 	return is_cmamem(b) ? g.dev != NULL : 1;
 }
 
@@ -510,6 +541,112 @@ static void family_life(void)
 		}
 		note("life %zu KiB: %.1f s", size / KiB, (double)(now_ns() - t0) / 1e9);
 	}
+}
+
+/* ---- family "node": cma_mem's heap node against the kernel's heap ---- */
+
+#define POOL_BYTES	"/sys/class/misc/cma_mem/pool_bytes"
+#define POOL_USED	"/sys/class/misc/cma_mem/pool_used_bytes"
+
+static int write_u64(const char *path, uint64_t v)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%" PRIu64 "\n", v) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Whether the node's allocation of @size comes from the pool now: the
+ * node has no flag for it (heap_flags must be 0), it takes the pool first.
+ */
+static int node_takes_pool(size_t size)
+{
+	uint64_t before = read_u64(POOL_USED), after;
+	struct bbuf x;
+
+	if (bb_alloc(&x, B_NODE, size))
+		return 0;
+	after = read_u64(POOL_USED);
+	bb_free(&x);
+	return after >= before + size;
+}
+
+/*
+ * DMA_HEAP_IOCTL_ALLOC + mmap + first touch through cma_mem's node, with
+ * the pool (param 1) and with the pool emptied (param 0, the node then
+ * allocates from CMA), each phase against the kernel's CMA heap in turns,
+ * in the same boot. The pool is restored afterwards.
+ */
+static void family_node(void)
+{
+	static const enum backend order[] = { B_HEAP, B_NODE };
+	static const size_t sizes[] = { 16 * MiB, 64 * MiB };
+	static const enum op ops[] = { OP_ALLOC, OP_MMAP, OP_TOUCH, OP_AMT };
+	uint64_t pool_bytes = read_u64(POOL_BYTES);
+	size_t si, bi, oi;
+	unsigned int r;
+	int pooled;
+
+	if (g.node_fd < 0 || g.heap_fd < 0) {
+		note("node: %s: no node rows", g.node_fd < 0 ?
+		     "cma_mem has no heap node" : "no kernel CMA heap to compare");
+		return;
+	}
+	for (pooled = 1; pooled >= 0; pooled--) {
+		if (!pooled && pool_bytes && write_u64(POOL_BYTES, 0)) {
+			note("node: emptying the pool: %s", strerror(errno));
+			break;
+		}
+		for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+			size_t size = sizes[si];
+			/* Two sizes only: three times the repeats at both. */
+			unsigned int reps = 3 * g.reps;
+			int failed[NBACKENDS] = { 0 };
+
+			if (reps > MAX_REPS)
+				reps = MAX_REPS;
+			if (node_takes_pool(size) != pooled) {
+				note("node %zu MiB: the allocation %s the pool; no %s rows",
+				     size / MiB, pooled ? "did not come from" : "came from",
+				     pooled ? "pooled" : "unpooled");
+				continue;
+			}
+			memset(life, 0, sizeof(life));
+			for (r = 0; r < reps; r++) {
+				for (bi = 0; bi < 2; bi++) {
+					enum backend b = order[(bi + r) % 2];
+					int ret;
+
+					if (failed[b])
+						continue;
+					ret = one_life(b, size);
+					if (ret) {
+						note("node: %s %zu bytes: %s", backend_name[b],
+						     size, strerror(-ret));
+						failed[b] = 1;
+					}
+				}
+			}
+			for (bi = 0; bi < 2; bi++)
+				for (oi = 0; oi < sizeof(ops) / sizeof(ops[0]); oi++) {
+					enum backend b = order[bi];
+
+					if (failed[b])
+						life[b][ops[oi]].n = 0;
+					emit("node", backend_name[b], op_name[ops[oi]], size,
+					     pooled, U_US, (double)size, &life[b][ops[oi]]);
+				}
+		}
+	}
+	if (pool_bytes && write_u64(POOL_BYTES, pool_bytes))
+		note("node: restoring pool_bytes %" PRIu64 ": %s", pool_bytes, strerror(errno));
 }
 
 /* ---- family "live": alloc and free with many buffers alive ---------- */
@@ -1203,28 +1340,6 @@ static void family_pressure(void)
 
 /* ---- set-up ----------------------------------------------------------- */
 
-static int read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static uint64_t read_u64(const char *path)
-{
-	char buf[64];
-
-	return read_line(path, buf, sizeof(buf)) ? 0 : strtoull(buf, NULL, 0);
-}
-
 /*
  * The CMA heap is named after the CMA area ("reserved" for the default
  * area). Take the heap whose name is a CMA area in debugfs; failing that,
@@ -1239,6 +1354,13 @@ static void find_heap(void)
 	if (read_line("/sys/module/cma_mem/parameters/heap_name", ours,
 		      sizeof(ours)))
 		ours[0] = '\0';
+	if (ours[0] && strlen(ours) < sizeof(g.node_name)) {
+		snprintf(g.node_name, sizeof(g.node_name), "%s", ours);
+		snprintf(path, sizeof(path), "/dev/dma_heap/%s", ours);
+		g.node_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (g.node_fd < 0)
+			note("%s: %s: node rows are n/a", path, strerror(errno));
+	}
 
 	if (!d) {
 		note("no /dev/dma_heap: heap rows are n/a");
@@ -1326,14 +1448,14 @@ static void dump_kstats(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,live,tput,cli,big,pressure] "
+	fprintf(stderr, "usage: cmabench [-r REPS] [-F life,node,live,tput,cli,big,pressure] "
 		"[-c CMAMEM_CLI] [-s SIZE] [-p] [-q] [-v]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *families = "life,live,tput,cli,big,pressure";
+	const char *families = "life,node,live,tput,cli,big,pressure";
 	char clock[64];
 	struct utsname u;
 	struct rlimit rl = { 65536, 65536 };
@@ -1386,6 +1508,7 @@ int main(int argc, char **argv)
 	meta("kernel", "%s %s", u.release, u.version);
 	meta("clocksource", "%s", clock);
 	meta("heap", "%s", g.heap_name[0] ? g.heap_name : "n/a");
+	meta("node", "%s", g.node_fd >= 0 ? g.node_name : "n/a");
 	meta("cma_bytes", "%" PRIu64, g.cma_bytes);
 	meta("cma_base_pfn", "%" PRIu64, g.cma_base_pfn);
 	meta("mem_total_kb", "%ld", meminfo_kb("MemTotal"));
@@ -1407,6 +1530,8 @@ int main(int argc, char **argv)
 #define WANT(f) (strstr(families, f) != NULL)
 	if (WANT("life"))
 		family_life();
+	if (WANT("node"))
+		family_node();
 	munmap(g.src, g.src_size);
 	if (WANT("big"))
 		family_big();
@@ -1423,5 +1548,7 @@ int main(int argc, char **argv)
 	cmamem_close(g.dev);
 	if (g.heap_fd >= 0)
 		close(g.heap_fd);
+	if (g.node_fd >= 0)
+		close(g.node_fd);
 	return 0;
 }
