@@ -115,23 +115,30 @@ loaded_ko() {
 	[ "$status" -eq 0 ] || fail "$output"
 }
 
+# reloading 'SCRIPT': in one target shell, unload the module, run SCRIPT
+# (which may insmod $ko, set by the caller to loaded_ko, with other
+# parameters), then load it with the defaults again, whatever happened;
+# leaves `run`'s $status and $output.
+reloading() {
+	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
+	run target_sh "rmmod cma_mem || exit 9
+		$1
+		rmmod cma_mem && insmod '$ko' && chmod 0666 $CMAMEM_DEV $HEAP_DEV"
+	target_run test -c "$CMAMEM_DEV" || target_run insmod "$ko"
+}
+
 @test "heap_name= serves a fixed name (linux,cma), and a name that is taken fails the load, leaving nothing" {
 	local ko got
 	ko=$(loaded_ko)
-	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
-	# One guest shell: the guest kernel's system heap takes "system";
-	# linux,cma is free (its CMA heap is "reserved"). Reload with the
-	# defaults whatever happened.
-	run target_sh "rmmod cma_mem || exit 9
-		insmod '$ko' heap_name=system 2>/dev/null; echo rc=\$?
+	# The guest kernel's system heap takes "system"; linux,cma is free
+	# (its CMA heap is "reserved").
+	reloading "insmod '$ko' heap_name=system 2>/dev/null; echo rc=\$?
 		test -e /sys/class/misc/cma_mem && echo cma_mem-left
 		test -e $HEAP_SYSFS && echo heap-left
 		dmesg | grep 'cma_mem: /dev/dma_heap/system exists already' | tail -1 | sed 's/^\[[^]]*\] //'
 		insmod '$ko' heap_name=linux,cma || exit 8
-		CMAMEM_HEAP_DEV=/dev/dma_heap/linux,cma '$CMAMEM_TESTS/heap' alloc; echo alloc=\$?
-		rmmod cma_mem && insmod '$ko' && chmod 0666 $CMAMEM_DEV $HEAP_DEV"
+		CMAMEM_HEAP_DEV=/dev/dma_heap/linux,cma '$CMAMEM_TESTS/heap' alloc; echo alloc=\$?"
 	got=$output
-	target_run test -c "$CMAMEM_DEV" || target_run insmod "$ko"
 	[ "$status" -eq 0 ] || fail "reload: exit $status: $got"
 	[[ $got == $'rc=1\ncma_mem: /dev/dma_heap/system exists already (the kernel\'s own heap, or another driver\'s): load cma_mem with another heap_name=, or heap_name= empty for no heap node\nalloc=0' ]] ||
 		fail "after insmod heap_name=system, then linux,cma: $got"
@@ -140,14 +147,10 @@ loaded_ko() {
 @test "heap_cache= picks the buffers' cache mode; a bad one fails the load" {
 	local ko got
 	ko=$(loaded_ko)
-	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
-	run target_sh "rmmod cma_mem || exit 9
-		insmod '$ko' heap_cache=bogus 2>/dev/null; echo rc=\$?
+	reloading "insmod '$ko' heap_cache=bogus 2>/dev/null; echo rc=\$?
 		insmod '$ko' heap_cache=wc || exit 8
-		'$CMAMEM_TESTS/heap' cache wc 2>&1; echo cache=\$?
-		rmmod cma_mem && insmod '$ko' && chmod 0666 $CMAMEM_DEV $HEAP_DEV"
+		'$CMAMEM_TESTS/heap' cache wc 2>&1; echo cache=\$?"
 	got=$output
-	target_run test -c "$CMAMEM_DEV" || target_run insmod "$ko"
 	[ "$status" -eq 0 ] || fail "reload: exit $status: $got"
 	assert_line "rc=1"
 	assert_line "cache=0"

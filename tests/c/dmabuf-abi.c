@@ -10,22 +10,6 @@
  */
 #include "helper.h"
 
-/* Whether /sys/kernel/debug/dma_buf/bufinfo has a line naming both words. */
-static bool in_bufinfo(const char *a, const char *b)
-{
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
-	char line[512];
-	bool found = false;
-
-	if (!f)
-		DIE("/sys/kernel/debug/dma_buf/bufinfo: %s", strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, a) && strstr(line, b))
-			found = true;
-	fclose(f);
-	return found;
-}
-
 /*
  * The dma-buf fd: its flags, size and access mode, counted in INFO's
  * exports, listed in bufinfo; its mapping counted in INFO's mappings, and
@@ -52,7 +36,7 @@ static void sub_export(int argc, char **argv)
 	EXPECT_EQ(lseek(dfd, 0, SEEK_END), len);
 	REQUIRE_OK(t_info(fd, a.id, &info));
 	EXPECT_EQ(info.exports, 1);
-	EXPECT_TRUE(in_bufinfo("dmabuf-abi", "cma_mem"),
+	EXPECT_TRUE(t_in_bufinfo("dmabuf-abi", "cma_mem"),
 		    "bufinfo has no line for the export with its name and exporter cma_mem");
 
 	/* A second, read-only export: counted; no writable mapping of it. */

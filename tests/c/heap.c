@@ -93,22 +93,6 @@ static uint32_t heap_alloc_id(int fd, int hfd, uint64_t len, int *dfd)
 	return id;
 }
 
-/* Whether /sys/kernel/debug/dma_buf/bufinfo has a line naming both words. */
-static bool in_bufinfo(const char *a, const char *b)
-{
-	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
-	char line[512];
-	bool found = false;
-
-	if (!f)
-		DIE("/sys/kernel/debug/dma_buf/bufinfo: %s", strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, a) && strstr(line, b))
-			found = true;
-	fclose(f);
-	return found;
-}
-
 /*
  * An allocation is a cma_mem buffer: rounded to pages, zeroed, CACHED (the
  * default heap_cache=), marked CMA_MEM_HEAP, held by its dma-buf alone, in
@@ -141,7 +125,7 @@ static void sub_alloc(int argc, char **argv)
 	EXPECT_EQ(info.uid, geteuid());
 	EXPECT_STATE(id, "live");
 	snprintf(name, sizeof(name), "cma_mem-%u", id);
-	EXPECT_TRUE(in_bufinfo(name, "cma_mem"),
+	EXPECT_TRUE(t_in_bufinfo(name, "cma_mem"),
 		    "bufinfo has no line for the heap's dma-buf, %s", name);
 	/* Not FREE's to drop: the dma-buf is its holder. */
 	EXPECT_ERR(t_free(fd, id), -EBUSY);
@@ -260,7 +244,7 @@ static void sub_set_name(int argc, char **argv)
 	EXPECT_TRUE(!strcmp(col, want), "debugfs name of heap buffer %u is \"%s\", expected \"%s\"",
 		    id, col, want);
 	EXPECT_ERR(ioctl(dfd, DMA_BUF_SET_NAME, name) ? -errno : 0, 0);
-	EXPECT_TRUE(in_bufinfo(name, "cma_mem"),
+	EXPECT_TRUE(t_in_bufinfo(name, "cma_mem"),
 		    "bufinfo has no line with the name set and exporter cma_mem");
 	t_debugfs_field(id, 2, col, sizeof(col));
 	EXPECT_TRUE(!strcmp(col, "heap_set-name"),

@@ -462,6 +462,22 @@ static long t_cma_free_settled_kb(void)
 }
 #endif
 
+/* Whether /sys/kernel/debug/dma_buf/bufinfo has a line naming both words. */
+static bool t_in_bufinfo(const char *a, const char *b)
+{
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
+	char line[512];
+	bool found = false;
+
+	if (!f)
+		DIE("/sys/kernel/debug/dma_buf/bufinfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, a) && strstr(line, b))
+			found = true;
+	fclose(f);
+	return found;
+}
+
 /* The module's reference count: each open file, mapping and export pins it. */
 static int t_module_refcnt(void)
 {
