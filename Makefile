@@ -75,16 +75,11 @@ tests-host: lib cli
 deps:
 	tests/deps
 
-# The kernels build side by side: each build has long single-threaded
-# stretches (linking, objtool, kallsyms, compressing the image) in which one
-# of CI's two cores would idle, and another build fills them.
 kernels:
-	@pids=; \
-	for v in $(KVERS); do tests/vm/build-kernel --kver $$v >/dev/null & pids="$$pids $$!"; done; \
-	if [ -n "$(ARM64_SUITES)$(filter arm64,$(ARCH))" ]; then \
-		{ tests/vm/build-kernel --kver $(ARM64_KVER) --arch arm64 >/dev/null && \
-		  tests/vm/build-rootfs --arch arm64 >/dev/null; } & pids="$$pids $$!"; fi; \
-	rc=0; for p in $$pids; do wait $$p || rc=1; done; exit $$rc
+	@for v in $(KVERS); do tests/vm/build-kernel --kver $$v >/dev/null || exit 1; done
+	@if [ -n "$(ARM64_SUITES)$(filter arm64,$(ARCH))" ]; then \
+		tests/vm/build-kernel --kver $(ARM64_KVER) --arch arm64 >/dev/null && \
+		tests/vm/build-rootfs --arch arm64 >/dev/null; fi
 
 # --- arm64 guests ------------------------------------------------------------
 # The library, CLI and test programs cross-built for the arm64 guests, in
