@@ -116,6 +116,7 @@ static void cmamem_name_word(char dst[DMA_BUF_NAME_LEN], struct cmamem_buf *buf)
 {
 	struct dma_buf *dmabuf = buf->heap_dmabuf;
 	char name[DMA_BUF_NAME_LEN] = "";
+	const char *src = buf->name;
 
 	BUILD_BUG_ON(CMA_MEM_NAME_LEN > DMA_BUF_NAME_LEN);
 	lockdep_assert_held(&cmamem.lock);
@@ -124,10 +125,9 @@ static void cmamem_name_word(char dst[DMA_BUF_NAME_LEN], struct cmamem_buf *buf)
 		if (dmabuf->name)
 			strscpy(name, dmabuf->name, sizeof(name));
 		spin_unlock(&dmabuf->name_lock);
-		cmamem_word(dst, DMA_BUF_NAME_LEN, name);
-		return;
+		src = name;
 	}
-	cmamem_word(dst, DMA_BUF_NAME_LEN, buf->name);
+	cmamem_word(dst, DMA_BUF_NAME_LEN, src);
 }
 
 static int cmamem_holders_add(struct cmamem_holders *hs, u32 id, pid_t pid,

@@ -19,7 +19,6 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/namei.h>
-#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>

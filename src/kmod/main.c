@@ -173,8 +173,9 @@ static void __exit cmamem_exit(void)
 
 	/*
 	 * Every interface goes before what it reads: the heap node, debugfs,
-	 * then the misc device with its sysfs files (their removal waits for reads in
-	 * progress; anyone may read pool_clean_bytes and pool_largest_free).
+	 * then the misc device with its sysfs files (their removal waits for
+	 * reads in progress; anyone may read pool_clean_bytes and
+	 * pool_largest_free).
 	 * No open() can succeed meanwhile: it would need a reference to this
 	 * module, which is going away.
 	 */
