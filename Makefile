@@ -15,11 +15,13 @@
 #                        check runs it too
 #   make check-big       buffers of 4 GiB and more (tests/bats/big.bats) in a
 #                        guest with 10G of memory and 5G of CMA, per kernel
-#                        (make check runs it too with CMAMEM_CHECK_BIG=1)
+#                        (CI runs it after make check; make check runs it
+#                        too with CMAMEM_CHECK_BIG=1)
 #   make fuzz            the fuzz suite at full size (100k ioctls, trinity) on
 #                        each guest kernel
 #   make lint            checkpatch, sparse, W=1, -Werror, cppcheck, mandoc
-#   make soak            the storm at full size in each guest kernel
+#   make soak            the storm and the unload race at full size in each
+#                        guest kernel
 #   make vm-shell        an interactive shell in the guest, module loaded
 #   make install         module, CLI, library, headers, man pages, udev rule,
 #                        examples
@@ -89,7 +91,7 @@ kernels:
 # on one, ARM64_KVER, and make kernels builds its kernel and root (CI's time:
 # about 4 min for these suites; ARM64_SUITES= leaves arm64 out).
 ARM64_KVER ?= 6.12
-ARM64_SUITES ?= device buffers coherency-arm64
+ARM64_SUITES ?= device buffers coherency-arm64 teardown-arm64
 ARM64_CROSS := CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar BUILD=$(BUILD)/arm64
 .PHONY: user-arm64
 user-arm64:
@@ -104,13 +106,10 @@ check-host: lib cli examples tests-c tests-host
 check-ssh: lib cli tests-c
 	tests/vm/check-ssh --kver $(firstword $(KVERS)) $(CMAMEM_SSH_SUITES)
 
-# One kernel at a time: each guest has 10G.
+# One guest per kernel, each with 10G: one at a time unless
+# CMAMEM_BIG_JOBS=2 (tests/check, 5).
 check-big: lib cli tests-c
-	@for v in $(KVERS); do \
-		echo "== check-big: guest $$v, --mem 10G --cma 5G"; \
-		tests/vm/run --kver $$v --mem 10G --cma 5G --disk 256M -- \
-			bats --tap tests/bats/big.bats || exit 1; \
-	done
+	tests/check --big-only $(KVERS)
 
 # make check runs tests/bats/fuzz.bats bounded; this is its full size.
 FUZZ_ITERATIONS ?= 100000
@@ -136,17 +135,20 @@ lint:
 bench:
 	bench/run
 
-# The storm at full size, in a debug guest of each kernel:
-# SOAK_PROCS processes x SOAK_SECONDS, a new seed each run (it is printed;
-# CMAMEM_STORM_SEED=N replays one). `make check` runs a shorter storm.
+# The storm and the unload race at full size, in a debug guest of each
+# kernel: SOAK_PROCS processes x SOAK_SECONDS, a new seed each run (it is
+# printed; CMAMEM_STORM_SEED=N replays one), and SOAK_RELOADS unloads under
+# readers. `make check` runs a shorter storm and 5 unloads (the unload
+# order itself is checked every time by teardown-arm64.bats).
 SOAK_PROCS ?= 4
 SOAK_SECONDS ?= 60
+SOAK_RELOADS ?= 20
 soak: lib cli tests-c
 	@seed=$${CMAMEM_STORM_SEED:-$$(date +%s)}; for v in $(KVERS); do \
-		echo "== soak $$v: $(SOAK_PROCS) processes x $(SOAK_SECONDS) s, seed $$seed"; \
+		echo "== soak $$v: $(SOAK_PROCS) processes x $(SOAK_SECONDS) s, seed $$seed; $(SOAK_RELOADS) unloads"; \
 		CMAMEM_STORM_PROCS=$(SOAK_PROCS) CMAMEM_STORM_SECONDS=$(SOAK_SECONDS) \
-		CMAMEM_STORM_SEED=$$seed tests/vm/run --kver $$v -- \
-			bats --tap tests/bats/storm.bats || exit 1; \
+		CMAMEM_STORM_SEED=$$seed CMAMEM_TEARDOWN_CYCLES=$(SOAK_RELOADS) tests/vm/run --kver $$v -- \
+			bats --tap tests/bats/storm.bats tests/bats/teardown.bats || exit 1; \
 	done
 
 # --- install, uninstall, DKMS ------------------------------------------------
