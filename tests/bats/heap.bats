@@ -30,11 +30,6 @@ teardown_file() {
 
 teardown() { free_tracked; common_teardown; }
 
-# The module the guest loaded (tests/vm/guest-init), for the reload tests.
-loaded_ko() {
-	echo "${CMAMEM_KMOD:-$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko}"
-}
-
 @test "the node is a misc device under /dev/dma_heap, with /dev/cma_mem's mode and group" {
 	run target_run stat -c '%F %a %G' "$HEAP_DEV"
 	local heap=$output

@@ -403,7 +403,8 @@ fault_test() {
 
 @test "module parameters set the limits at load time" {
 	# CMAMEM_KMOD: the module the guest loaded (tests/vm/guest-init).
-	local ko=${CMAMEM_KMOD:-$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko} got
+	local ko got
+	ko=$(loaded_ko)
 	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
 	target_run test -f "$ko"
 	# One guest shell: rmmod, insmod with limits, read them back, try a

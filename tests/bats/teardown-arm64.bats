@@ -38,11 +38,10 @@ teardown_file() {
 teardown() { common_teardown; }
 
 @test "rmmod removes the heap node, debugfs and the misc device with its sysfs files before it releases buffers and tears down the pool" {
-	# CMAMEM_KMOD: the module the guest loaded (tests/vm/guest-init).
-	local ko=${CMAMEM_KMOD:-$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko}
-	local params steps
+	local ko params steps
+	ko=$(loaded_ko)
 	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
-	params=$(target_sh "cd /sys/module/cma_mem/parameters && for p in *; do printf '%s=%s ' \$p \"\$(cat \$p)\"; done")
+	params=$(module_params)
 	# A pool with a chunk, so that its teardown has something to free.
 	run target_sh "echo >$TRACING/trace && rmmod cma_mem && insmod '$ko' $params pool_size=4M &&
 		rmmod cma_mem && cat $TRACING/trace"

@@ -21,14 +21,13 @@ teardown() { common_teardown; }
 : "${CMAMEM_TEARDOWN_CYCLES:=5}"
 
 @test "unload and reload $CMAMEM_TEARDOWN_CYCLES times under readers of every sysfs and debugfs file, as root and as uid 1000" {
-	# CMAMEM_KMOD: the module the guest loaded (tests/vm/guest-init).
-	local ko=${CMAMEM_KMOD:-$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko}
-	local stop params files p root_pid user_pid got
+	local ko stop params files p root_pid user_pid got
+	ko=$(loaded_ko)
 	[ "$(buffer_count)" -eq 0 ] || fail "buffers from earlier suites are alive, so the module cannot be reloaded"
 	target_run test -f "$ko"
 	# The parameters it has now, to reload with: the loop's pool_size=
 	# comes after, and wins, so that the pool has chunks to tear down.
-	params=$(target_sh "cd /sys/module/cma_mem/parameters && for p in *; do printf '%s=%s ' \$p \"\$(cat \$p)\"; done")
+	params=$(module_params)
 	[[ $params == *pool_size=* ]] || fail "parameters: $params"
 	files=$(target_sh "find -L $CMAMEM_SYSFS -maxdepth 1 -type f -perm -0400;
 		find /sys/module/cma_mem/parameters $CMAMEM_DEBUGFS -type f -perm -0400")
@@ -76,7 +75,7 @@ teardown() { common_teardown; }
 			fail "$p's readers: $(cat "$BATS_TEST_TMPDIR/$p.out")"
 	done
 	# Back as it was found.
-	run target_sh "cd /sys/module/cma_mem/parameters && for p in *; do printf '%s=%s ' \$p \"\$(cat \$p)\"; done"
+	run module_params
 	assert_output "$params"
 	[ "$(target_run cat "$CMAMEM_SYSFS/pool_bytes")" -eq "$(target_run cat /sys/module/cma_mem/parameters/pool_size)" ]
 }

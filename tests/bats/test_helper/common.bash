@@ -95,6 +95,18 @@ run_helper() {
 	fi
 }
 
+# loaded_ko: the module the guest loaded (CMAMEM_KMOD, tests/vm/guest-init),
+# for suites that unload and reload it.
+loaded_ko() {
+	echo "${CMAMEM_KMOD:-$CMAMEM_TARGET_REPO/build/kmod-${CMAMEM_KVER:-6.1}-debug/cma_mem.ko}"
+}
+
+# module_params: the loaded module's parameters as insmod takes them,
+# "NAME=VALUE " each, to reload it as it was.
+module_params() {
+	target_sh "cd /sys/module/cma_mem/parameters && for p in *; do printf '%s=%s ' \$p \"\$(cat \$p)\"; done"
+}
+
 # The number of live buffers: lines of the debugfs table after its header.
 # One process: every test's teardown calls this.
 buffer_count() {
