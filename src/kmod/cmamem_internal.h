@@ -107,6 +107,8 @@ void cmamem_vma_get(struct cmamem_buf *buf);
 bool cmamem_dma_coherent(void);
 u32 cmamem_cache_effective(const struct cmamem_buf *buf);
 struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma);
+unsigned long cmamem_vma_base(struct vm_area_struct *vma,
+			      const struct cmamem_buf *buf);
 pgprot_t cmamem_pgprot(struct cmamem_buf *buf, pgprot_t prot);
 int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 		    unsigned long first);
@@ -158,6 +160,9 @@ enum cmamem_refusal {
 	CMAMEM_REFUSED_NR,
 };
 
+/* The longest of cmamem_refusal_names[], with its terminator. */
+#define CMAMEM_REFUSAL_NAME_LEN	32
+
 /* The last refusals the debugfs refusals file shows. */
 #define CMAMEM_REFUSALS_KEPT	16
 
@@ -169,7 +174,8 @@ extern const char *const cmamem_refusal_names[CMAMEM_REFUSED_NR];
 int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why);
 void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back);
 void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
-void cmamem_alloc_failed(u64 size, int err, enum cmamem_refusal why);
+void cmamem_alloc_failed(u64 size, u32 flags, int err,
+			 enum cmamem_refusal why, u64 latency_ns);
 void cmamem_stats_show(struct seq_file *m);
 void cmamem_refusals_show(struct seq_file *m);
 void cmamem_limits_init(void);

@@ -26,6 +26,7 @@
 
 #include "buffer.h"
 #include "cmamem_internal.h"
+#include "trace.h"
 
 static char *heap_name = "cma_mem";
 module_param(heap_name, charp, 0444);
@@ -98,24 +99,26 @@ static bool cmamem_heap_arg_valid(const struct dma_heap_allocation_data *data)
 /*
  * dma_heap_ioctl_allocate(). A failure to allocate is counted and kept
  * (cmamem_alloc_failed()) as any ALLOC's; a failure to export the buffer
- * made is not a refused allocation, and the dma-buf core says why.
+ * made is not a refused allocation: cma_mem_export traces it.
  */
 static int cmamem_heap_allocate(struct dma_heap_allocation_data *data,
 				struct cmamem_pending *p)
 {
 	int ret;
 
-	if (!cmamem_heap_arg_valid(data)) {
-		cmamem_alloc_failed(data->len, -EINVAL,
-				    CMAMEM_REFUSED_BAD_ARG);
-		return -EINVAL;
+	if (cmamem_heap_arg_valid(data)) {
+		ret = cmamem_heap_alloc_buf(PAGE_ALIGN(data->len),
+					    data->fd_flags, p);
+	} else {
+		ret = -EINVAL;
+		cmamem_alloc_failed(data->len,
+				    cmamem_heap_cache_mode | CMA_MEM_HEAP, ret,
+				    CMAMEM_REFUSED_BAD_ARG, 0);
 	}
-
-	ret = cmamem_heap_alloc_buf(PAGE_ALIGN(data->len), data->fd_flags, p);
-	if (ret)
-		return ret;
-	data->fd = p->fd;
-	return 0;
+	if (!ret)
+		data->fd = p->fd;
+	trace_cma_mem_heap_alloc(data->len, p, ret);
+	return ret;
 }
 
 /*

@@ -48,7 +48,8 @@ static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
 
 	/* A refusal all the same: counted as buffer.c counts its own. */
 	if (!cmamem_alloc_arg_valid(arg)) {
-		cmamem_alloc_failed(arg->size, -EINVAL, CMAMEM_REFUSED_BAD_ARG);
+		cmamem_alloc_failed(arg->size, arg->flags, -EINVAL,
+				    CMAMEM_REFUSED_BAD_ARG, 0);
 		return -EINVAL;
 	}
 

@@ -48,7 +48,8 @@ static long cmamem_legacy_allocate(struct cmamem_file *cf,
 	if (copy_from_user(&linfo, uinfo, sizeof(linfo)))
 		return -EFAULT;
 	if (!linfo.len) {
-		cmamem_alloc_failed(0, -EINVAL, CMAMEM_REFUSED_BAD_ARG);
+		cmamem_alloc_failed(0, req.flags, -EINVAL,
+				    CMAMEM_REFUSED_BAD_ARG, 0);
 		return -EINVAL;
 	}
 	req.size = linfo.len;

@@ -44,6 +44,7 @@
 
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "trace.h"
 
 /* Limits, 0 for none. Written under cmamem.lock, read under it. */
 static unsigned long long max_total_bytes;
@@ -276,16 +277,19 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
 }
 
 /**
- * cmamem_alloc_failed - count and keep an allocation that failed
+ * cmamem_alloc_failed - count, keep and trace an allocation that failed
  * @size:	the bytes asked for
+ * @flags:	the flags asked for
  * @err:	its -errno
  * @why:	the limit that refused it (cmamem_charge()), or
  *		CMAMEM_REFUSED_NONE to tell the cause by @err
+ * @latency_ns:	how long CMA or the pool took to fail, 0 if not asked
  *
  * Called once per failed ALLOC, legacy CMEM_ALLOCATE or dma-heap
  * allocation, by the allocating task.
  */
-void cmamem_alloc_failed(u64 size, int err, enum cmamem_refusal why)
+void cmamem_alloc_failed(u64 size, u32 flags, int err,
+			 enum cmamem_refusal why, u64 latency_ns)
 {
 	struct cmamem_refusal_rec rec = {
 		.time_ns = ktime_get_boottime_ns(),
@@ -312,6 +316,7 @@ void cmamem_alloc_failed(u64 size, int err, enum cmamem_refusal why)
 	cmamem_stats.refusals_nr = min(cmamem_stats.refusals_nr + 1,
 				       CMAMEM_REFUSALS_KEPT);
 	mutex_unlock(&cmamem.lock);
+	trace_cma_mem_alloc(0, size, flags, rec.uid, latency_ns, err, why, 0);
 }
 
 /**

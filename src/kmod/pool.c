@@ -59,6 +59,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "trace.h"
 
 /* Growing tries one chunk of the whole size, then halves down to this. */
 #define CMAMEM_POOL_MIN_CHUNK	SZ_1M
@@ -128,12 +129,14 @@ static struct {
 static void cmamem_pool_chunk_free(struct cmamem_pool_chunk *chunk)
 {
 	gen_pool_destroy(chunk->gp);
-	if (chunk->abandoned)
+	if (chunk->abandoned) {
 		pr_warn("leaving a %zu-byte pool chunk at %pad to its holders\n",
 			chunk->size, &chunk->dma_addr);
-	else
+	} else {
+		trace_cma_mem_pool_shrink(chunk->size, chunk->dma_addr);
 		dma_free_pages(cmamem_device(), chunk->size, chunk->page,
 			       chunk->dma_addr, DMA_BIDIRECTIONAL);
+	}
 	kfree(chunk);
 }
 
@@ -187,6 +190,7 @@ err_free:
 static bool cmamem_pool_zero_one(bool inline_zero)
 {
 	struct cmamem_pool_extent *ext;
+	u64 start_ns = 0;
 	dma_addr_t off;
 
 	mutex_lock(&cmamem_pool.lock);
@@ -198,9 +202,12 @@ static bool cmamem_pool_zero_one(bool inline_zero)
 	if (!ext)
 		return false;
 
+	if (trace_cma_mem_pool_zero_enabled())
+		start_ns = ktime_get_ns();
 	off = ext->addr - ext->chunk->dma_addr;
 	cmamem_clear_pages(nth_page(ext->chunk->page, off >> PAGE_SHIFT),
 			   ext->addr, ext->size);
+	trace_cma_mem_pool_zero(ext->size, ext->addr, inline_zero, start_ns);
 
 	mutex_lock(&cmamem_pool.lock);
 	list_del(&ext->node);
@@ -409,6 +416,8 @@ static int cmamem_pool_grow(size_t want)
 		list_add_tail(&chunk->node, &cmamem_pool.chunks);
 		WRITE_ONCE(cmamem_pool.bytes, cmamem_pool.bytes + try);
 		mutex_unlock(&cmamem_pool.lock);
+		/* Resizes are serialized: no shrink can free it meanwhile. */
+		trace_cma_mem_pool_grow(chunk->size, chunk->dma_addr);
 		want -= try;
 	}
 	return 0;
