@@ -681,7 +681,7 @@ int cmamem_buf_free(struct cmamem_file *cf, u32 id)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	trace_cma_mem_free(buf, kref_read(&buf->ref) - refs, false);
+	trace_cma_mem_free(buf, refs, false);
 	cmamem_buf_unpublish(buf);
 out_unlock:
 	mutex_unlock(&cmamem.lock);
@@ -1014,7 +1014,7 @@ void cmamem_file_release(struct cmamem_file *cf)
 		buf = xa_find(&cf->handles, &id, ULONG_MAX, XA_PRESENT);
 		if (buf) {
 			cmamem_file_drop(cf, buf);
-			trace_cma_mem_free(buf, kref_read(&buf->ref) - 1, true);
+			trace_cma_mem_free(buf, 1, true);
 			cmamem_buf_unpublish(buf);
 		}
 		mutex_unlock(&cmamem.lock);

@@ -102,20 +102,21 @@ TRACE_EVENT(cma_mem_alloc,
 
 /*
  * A holder lets go: FREE (also of a buffer's persistence), or a file's
- * handle when the file is released. @refs is what is left once this drop
- * is done: the memory goes back (cma_mem_release) when it reaches 0.
+ * handle when the file is released, under cmamem.lock, before the caller
+ * drops the @dropping references it held. The event's refs is what is
+ * left then: the memory goes back (cma_mem_release) when it reaches 0.
  */
 TRACE_EVENT(cma_mem_free,
-	    TP_PROTO(const struct cmamem_buf *buf, unsigned int refs,
+	    TP_PROTO(const struct cmamem_buf *buf, unsigned int dropping,
 		     bool closed),
-	    TP_ARGS(buf, refs, closed),
+	    TP_ARGS(buf, dropping, closed),
 	    TP_STRUCT__entry(__field(u32, id)
 			     __field(u64, size)
 			     __field(unsigned int, refs)
 			     __field(bool, closed)),
 	    TP_fast_assign(__entry->id = buf->id;
 			   __entry->size = buf->size;
-			   __entry->refs = refs;
+			   __entry->refs = kref_read(&buf->ref) - dropping;
 			   __entry->closed = closed;),
 	    TP_printk("id=%u size=%llu refs=%u by=%s", __entry->id,
 		      __entry->size, __entry->refs,
