@@ -91,7 +91,7 @@ kernels:
 # on one, ARM64_KVER, and make kernels builds its kernel and root (CI's time:
 # 310 s for these suites, measured cold; ARM64_SUITES= leaves arm64 out).
 ARM64_KVER ?= 6.12
-ARM64_SUITES ?= device buffers coherency-arm64 teardown-arm64
+ARM64_SUITES ?= device buffers coherency-arm64 teardown-arm64 trace
 ARM64_CROSS := CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar BUILD=$(BUILD)/arm64
 .PHONY: user-arm64
 user-arm64:

@@ -24,6 +24,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "trace.h"
 
 /*
  * mmap page offsets. 0 belongs to the legacy ABI. The end of every range,
@@ -502,6 +503,7 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 static void cmamem_buf_destroy(struct cmamem_buf *buf)
 {
 	cmamem_buf_free_mem(buf);
+	trace_cma_mem_release(buf);
 	mutex_lock(&cmamem.lock);
 	xa_erase(&cmamem.bufs, buf->id);
 	mutex_unlock(&cmamem.lock);
@@ -559,30 +561,35 @@ void cmamem_buf_put(struct cmamem_buf *buf)
  * @legacy:	make it @cf's legacy buffer, which mmap maps at offset 0
  * @info:	filled in for the new buffer
  *
+ * A failure is counted and kept (cmamem_alloc_failed()) here.
+ *
  * Return: 0, -EINVAL for an alignment that cannot be guaranteed, -ENOMEM,
  * -EEXIST for a name in use, or -ENOSPC or -EDQUOT over a limit (limits.c).
  */
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info)
 {
+	enum cmamem_refusal why = CMAMEM_REFUSED_NONE;
+	u64 start_ns, alloc_ns = 0;
 	struct cmamem_buf *buf;
-	u64 start_ns, alloc_ns;
 	bool fell_back = false;
 	size_t size;
 	int ret;
 
+	ret = -EINVAL;
 	if (req->size > SIZE_MAX - PAGE_SIZE + 1)
-		return -EINVAL;
+		goto err;
 	if (req->align > cmamem_max_align())
-		return -EINVAL;
+		goto err;
 	size = max_t(size_t, PAGE_ALIGN(req->size), req->align);
 	/* Fail early, and before the page allocator can warn about it. */
+	ret = -ENOMEM;
 	if (size >> PAGE_SHIFT > totalram_pages())
-		return -ENOMEM;
+		goto err;
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
-		return -ENOMEM;
+		goto err;
 	kref_init(&buf->ref); /* @cf's handle */
 	buf->flags = req->flags;
 	buf->size = size;
@@ -603,15 +610,15 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 			goto err_free_buf;
 	}
 
-	ret = cmamem_charge(buf->uid, size);
+	ret = cmamem_charge(buf->uid, size, &why);
 	if (ret)
 		goto err_free_buf;
 
 	start_ns = ktime_get_ns();
 	ret = cmamem_buf_alloc_mem(buf, req->align, &fell_back);
+	alloc_ns = ktime_get_ns() - start_ns;
 	if (ret)
 		goto err_uncharge;
-	alloc_ns = ktime_get_ns() - start_ns;
 
 	mutex_lock(&cmamem.lock);
 	ret = cmamem_buf_publish(cf, buf, legacy);
@@ -622,6 +629,9 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	if (buf->flags & CMA_MEM_PERSIST)
 		kref_get(&buf->ref);
 	cmamem_buf_fill_info(buf, info);
+	/* Under the lock: once published, another thread may free it. */
+	trace_cma_mem_alloc(buf->id, buf->size, buf->flags, buf->uid, alloc_ns,
+			    0, CMAMEM_REFUSED_NONE, buf->dma_addr);
 	mutex_unlock(&cmamem.lock);
 	cmamem_charged(size, alloc_ns, buf->flags & CMA_MEM_FROM_POOL,
 		       fell_back);
@@ -633,6 +643,8 @@ err_uncharge:
 	cmamem_uncharge(buf->uid, size, false);
 err_free_buf:
 	kfree(buf);
+err:
+	cmamem_alloc_failed(req->size, req->flags, ret, why, alloc_ns);
 	return ret;
 }
 
@@ -669,6 +681,7 @@ int cmamem_buf_free(struct cmamem_file *cf, u32 id)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
+	trace_cma_mem_free(buf, refs, false);
 	cmamem_buf_unpublish(buf);
 out_unlock:
 	mutex_unlock(&cmamem.lock);
@@ -859,6 +872,7 @@ int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
+	trace_cma_mem_sync(buf, offset, length, dir, DMA_BIDIRECTIONAL, false);
 	cached = cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED;
 	if (cached)
 		kref_get(&buf->ref);
@@ -1000,6 +1014,7 @@ void cmamem_file_release(struct cmamem_file *cf)
 		buf = xa_find(&cf->handles, &id, ULONG_MAX, XA_PRESENT);
 		if (buf) {
 			cmamem_file_drop(cf, buf);
+			trace_cma_mem_free(buf, 1, true);
 			cmamem_buf_unpublish(buf);
 		}
 		mutex_unlock(&cmamem.lock);

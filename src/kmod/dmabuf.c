@@ -22,6 +22,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "compat.h"
+#include "trace.h"
 
 /**
  * struct cmamem_export - one dma-buf made from a buffer
@@ -125,6 +126,7 @@ static int cmamem_dmabuf_attach(struct dma_buf *dmabuf,
 	mutex_lock(&exp->lock);
 	list_add(&a->node, &exp->attachments);
 	mutex_unlock(&exp->lock);
+	trace_cma_mem_attach(exp->buf, a->dev);
 	return 0;
 }
 
@@ -134,6 +136,7 @@ static void cmamem_dmabuf_detach(struct dma_buf *dmabuf,
 	struct cmamem_export *exp = dmabuf->priv;
 	struct cmamem_attachment *a = attachment->priv;
 
+	trace_cma_mem_detach(exp->buf, a->dev);
 	mutex_lock(&exp->lock);
 	list_del(&a->node);
 	mutex_unlock(&exp->lock);
@@ -209,6 +212,7 @@ static int cmamem_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
 	struct cmamem_buf *buf = exp->buf;
 	struct cmamem_attachment *a;
 
+	trace_cma_mem_sync(buf, 0, buf->size, CMA_MEM_SYNC_FOR_CPU, dir, true);
 	mutex_lock(&exp->lock);
 	if (cmamem_export_cached(exp)) {
 		/* The user mappings, and the kernel's linear mapping. */
@@ -231,6 +235,8 @@ static int cmamem_dmabuf_end_cpu_access(struct dma_buf *dmabuf,
 	struct cmamem_buf *buf = exp->buf;
 	struct cmamem_attachment *a;
 
+	trace_cma_mem_sync(buf, 0, buf->size, CMA_MEM_SYNC_FOR_DEVICE, dir,
+			   true);
 	mutex_lock(&exp->lock);
 	if (cmamem_export_cached(exp)) {
 		if (exp->vmap_cnt)
@@ -362,20 +368,9 @@ struct cmamem_buf *cmamem_dmabuf_file_buf(struct file *file)
 	return exp->buf;
 }
 
-/**
- * cmamem_export - a dma-buf file descriptor for a buffer
- * @cf:		the caller's file, which must hold a handle to the buffer
- * @id:		the buffer
- * @flags:	O_CLOEXEC and the access mode, already checked
- * @p:		set to the dma-buf and a reserved fd for it, which
- *		cmamem_export_install() installs once the caller has been told
- *		the fd, or cmamem_export_abort() gives back if it could not be
- *
- * Return: 0, -ENOENT, -EACCES (see cmamem_buf_get_export()), -ENOMEM,
- * -EMFILE, or the dma-buf core's errors.
- */
-int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
-		  struct cmamem_pending *p)
+/* cmamem_export(), but for its trace event. */
+static int cmamem_export_new(struct cmamem_file *cf, u32 id, u32 flags,
+			     struct cmamem_pending *p)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 	struct cmamem_export *exp;
@@ -451,6 +446,27 @@ err_put:
 err_free:
 	mutex_destroy(&exp->lock);
 	kfree(exp);
+	return ret;
+}
+
+/**
+ * cmamem_export - a dma-buf file descriptor for a buffer
+ * @cf:		the caller's file, which must hold a handle to the buffer
+ * @id:		the buffer
+ * @flags:	O_CLOEXEC and the access mode, already checked
+ * @p:		set to the dma-buf and a reserved fd for it, which
+ *		cmamem_export_install() installs once the caller has been told
+ *		the fd, or cmamem_export_abort() gives back if it could not be
+ *
+ * Return: 0, -ENOENT, -EACCES (see cmamem_buf_get_export()), -ENOMEM,
+ * -EMFILE, or the dma-buf core's errors.
+ */
+int cmamem_export(struct cmamem_file *cf, u32 id, u32 flags,
+		  struct cmamem_pending *p)
+{
+	int ret = cmamem_export_new(cf, id, flags, p);
+
+	trace_cma_mem_export(id, p, ret);
 	return ret;
 }
 

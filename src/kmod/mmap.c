@@ -17,6 +17,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "compat.h"
+#include "trace.h"
 
 /* Pages handed to vm_insert_pages() per call: one page of pointers. */
 #define CMAMEM_INSERT_BATCH (PAGE_SIZE / sizeof(struct page *))
@@ -36,13 +37,16 @@ static void cmamem_vma_put(struct cmamem_buf *buf)
 	cmamem_buf_put(buf);
 }
 
+/* A copy of a VMA: fork(), a split by munmap() or mprotect(), mremap(). */
 static void cmamem_vm_open(struct vm_area_struct *vma)
 {
 	cmamem_vma_get(vma->vm_private_data);
+	trace_cma_mem_map(vma->vm_private_data, vma);
 }
 
 static void cmamem_vm_close(struct vm_area_struct *vma)
 {
+	trace_cma_mem_unmap(vma->vm_private_data, vma);
 	cmamem_vma_put(vma->vm_private_data);
 }
 
@@ -52,8 +56,8 @@ static void cmamem_vm_close(struct vm_area_struct *vma)
  * (cmamem_mmap() moves a legacy mapping there too), 0 in a mapping of a
  * dma-buf, whose file offsets are the buffer's own.
  */
-static unsigned long cmamem_vma_base(struct vm_area_struct *vma,
-				     struct cmamem_buf *buf)
+unsigned long cmamem_vma_base(struct vm_area_struct *vma,
+			      const struct cmamem_buf *buf)
 {
 	return cmamem_file_of(vma->vm_file) ? buf->pgoff : 0;
 }
@@ -68,14 +72,16 @@ static vm_fault_t cmamem_vm_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct cmamem_buf *buf = vma->vm_private_data;
 	unsigned long base = cmamem_vma_base(vma, buf);
+	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page;
 
-	if (vmf->pgoff < base)
-		return VM_FAULT_SIGBUS;
-	page = cmamem_buf_page(buf, vmf->pgoff - base);
-	if (!page)
-		return VM_FAULT_SIGBUS;
-	return vmf_insert_page(vma, vmf->address, page);
+	if (vmf->pgoff >= base) {
+		page = cmamem_buf_page(buf, vmf->pgoff - base);
+		if (page)
+			ret = vmf_insert_page(vma, vmf->address, page);
+	}
+	trace_cma_mem_fault(buf, vmf->pgoff - base, vmf->address, ret);
+	return ret;
 }
 
 static const struct vm_operations_struct cmamem_vm_ops = {
@@ -217,6 +223,7 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 	ret = cmamem_insert_pages(vma, buf, first);
 	if (ret)
 		goto err_put;
+	trace_cma_mem_map(buf, vma);
 	return 0;
 
 err_put:
