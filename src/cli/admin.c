@@ -257,7 +257,7 @@ int action_limits(struct cli *cli)
 
 static const char *const pool_names[] = {
 	"pool_bytes", "pool_used_bytes", "pool_free_bytes",
-	"pool_largest_free", "pool_clean_bytes", NULL,
+	"pool_largest_free", "pool_clean_bytes", "pool_lent_bytes", NULL,
 };
 
 static int show_pool(const struct cli *cli)

@@ -144,8 +144,10 @@ static const struct action_type actions[] = {
 	[ACT_POOL] = { "pool", action_pool, 0, 0, "",
 	  "show the preallocated pool; --resize it (root)",
 	  "Prints pool_bytes (the pool's size), pool_used_bytes, pool_free_bytes,\n"
-	  "pool_largest_free (the largest buffer it can give now) and\n"
-	  "pool_clean_bytes (free and already zeroed) from /sys/class/misc/cma_mem\n"
+	  "pool_largest_free (the largest buffer it can give now),\n"
+	  "pool_clean_bytes (free and already zeroed) and pool_lent_bytes (taken\n"
+	  "back by allocations CMA could not satisfy, until it regrows) from\n"
+	  "/sys/class/misc/cma_mem\n"
 	  "(--json: one object). --resize SIZE grows the pool from CMA or frees\n"
 	  "its unused chunks; when CMA has no room, or buffers keep chunks in use,\n"
 	  "it says by how much it fell short and exits 1." },

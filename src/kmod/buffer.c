@@ -185,6 +185,8 @@ static void cmamem_dma_free(struct cmamem_buf *buf)
 {
 	sg_free_table(&buf->sgt);
 	cmamem_dma_release(buf);
+	/* What the pool lent may fit again. */
+	cmamem_pool_regrow();
 }
 
 /**
@@ -373,7 +375,14 @@ static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align,
 		*fell_back = true;
 	}
 	buf->flags |= CMA_MEM_FROM_CMA;
-	return cmamem_dma_alloc(buf, align);
+	ret = cmamem_dma_alloc(buf, align);
+	/* The pool may hold the room CMA lacks: borrow it (pool.c, Lending). */
+	if (ret == -ENOMEM && cmamem_pool_lend()) {
+		ret = cmamem_dma_alloc(buf, align);
+		if (ret)
+			cmamem_pool_regrow();
+	}
+	return ret;
 }
 
 static void cmamem_buf_free_mem(struct cmamem_buf *buf)

@@ -34,6 +34,14 @@
  * Pages: an extent goes back to genalloc only when its buffer is destroyed,
  * which buffer.c delays until no get_user_pages() user holds its pages.
  *
+ * Lending: pool_bytes is a target, not a reservation CMA allocations must
+ * fail around. An allocation from CMA that fails takes the pool's wholly
+ * unused chunks back to CMA and tries once more (cmamem_pool_lend()); the
+ * pool grows back to its target in a work item when a buffer from CMA is
+ * freed, or when that retry failed anyway (cmamem_pool_regrow()). So a
+ * buffer as large as CMA's free space succeeds with a pool configured, and
+ * the pool is refilled when memory allows, never by failing an allocation.
+ *
  * Locking: @lock guards the chunk list, @dirty, @zeroing, the counters and
  * genalloc (held over gen_pool_alloc(), which is quick); it is never held
  * while zeroing or while allocating from CMA, and never together with
@@ -100,6 +108,7 @@ struct cmamem_pool_extent {
 };
 
 static void cmamem_pool_zero_work(struct work_struct *work);
+static void cmamem_pool_regrow_work(struct work_struct *work);
 
 static struct {
 	struct mutex lock; /* see the top of this file */
@@ -108,9 +117,12 @@ static struct {
 	struct list_head dirty;
 	struct list_head zeroing;	/* off @dirty, being zeroed */
 	struct work_struct zero_work;
+	struct work_struct regrow_work;	/* grows @bytes back to @target */
 	wait_queue_head_t zeroed;	/* woken when @zeroed_seq moves */
 	unsigned long zeroed_seq;	/* extents zeroed so far */
 	size_t bytes;		/* in chunks */
+	size_t target;		/* pool_bytes: @bytes less what is lent */
+	u64 lends;		/* allocations that took chunks back */
 	size_t dirty_bytes;	/* freed, not yet zeroed (both lists) */
 	u64 zeroed_background;	/* bytes the work item zeroed */
 	u64 zeroed_inline;	/* bytes an allocation had to zero itself */
@@ -124,6 +136,8 @@ static struct {
 	/* Initialized here: sysfs can resize before cmamem_pool_init(). */
 	.zero_work = __WORK_INITIALIZER(cmamem_pool.zero_work,
 					cmamem_pool_zero_work),
+	.regrow_work = __WORK_INITIALIZER(cmamem_pool.regrow_work,
+					  cmamem_pool_regrow_work),
 };
 
 static void cmamem_pool_chunk_free(struct cmamem_pool_chunk *chunk)
@@ -479,8 +493,9 @@ static int cmamem_pool_shrink(size_t target)
 }
 
 /*
- * Make the pool @bytes: -ENOMEM if CMA could not give all of a growth (what
- * it gave stays), -EBUSY if chunks in use kept a shrink short.
+ * Make the pool @bytes, and its target: -ENOMEM if CMA could not give all
+ * of a growth (what it gave stays), -EBUSY if chunks in use kept a shrink
+ * short; either way the target is then what the pool is.
  */
 static int cmamem_pool_resize(size_t bytes)
 {
@@ -492,8 +507,72 @@ static int cmamem_pool_resize(size_t bytes)
 		ret = cmamem_pool_grow(bytes - cmamem_pool.bytes);
 	else if (bytes < cmamem_pool.bytes)
 		ret = cmamem_pool_shrink(bytes);
+	WRITE_ONCE(cmamem_pool.target, ret ? cmamem_pool.bytes : bytes);
 	mutex_unlock(&cmamem_pool.resize_lock);
 	return ret;
+}
+
+/* --- lending to CMA allocations (see the top of this file) --- */
+
+/**
+ * cmamem_pool_lend - give every wholly unused chunk back to CMA
+ *
+ * For an allocation from CMA that has just failed. Which chunks lie next to
+ * CMA's own free space is not known here, so all unused ones go; the target
+ * stays, and cmamem_pool_regrow() brings them back.
+ *
+ * Return: the bytes given back; 0 if there were none, and a retry is
+ * pointless.
+ */
+size_t cmamem_pool_lend(void)
+{
+	struct cmamem_pool_chunk *chunk, *tmp;
+	size_t lent = 0;
+	LIST_HEAD(gone);
+
+	mutex_lock(&cmamem_pool.resize_lock);
+	/* Dirty extents hold their chunks: make them clean first. */
+	cmamem_pool_zero_all();
+	mutex_lock(&cmamem_pool.lock);
+	list_for_each_entry_safe(chunk, tmp, &cmamem_pool.chunks, node) {
+		if (!cmamem_pool_chunk_unused(chunk))
+			continue;
+		list_move(&chunk->node, &gone);
+		lent += chunk->size;
+	}
+	WRITE_ONCE(cmamem_pool.bytes, cmamem_pool.bytes - lent);
+	if (lent)
+		cmamem_pool.lends++;
+	mutex_unlock(&cmamem_pool.lock);
+	/* Under resize_lock, so that no regrowth races the borrower for it. */
+	list_for_each_entry_safe(chunk, tmp, &gone, node)
+		cmamem_pool_chunk_free(chunk);
+	mutex_unlock(&cmamem_pool.resize_lock);
+	return lent;
+}
+
+/*
+ * Grow back towards the target. What CMA cannot give now stays lent until
+ * the next chance (cmamem_pool_regrow()); a partial growth keeps its chunks.
+ */
+static void cmamem_pool_regrow_work(struct work_struct *work)
+{
+	mutex_lock(&cmamem_pool.resize_lock);
+	if (cmamem_pool.bytes < cmamem_pool.target)
+		cmamem_pool_grow(cmamem_pool.target - cmamem_pool.bytes);
+	mutex_unlock(&cmamem_pool.resize_lock);
+}
+
+/**
+ * cmamem_pool_regrow - refill lent chunks in the background
+ *
+ * Called when CMA memory may have come free: a buffer from CMA was freed,
+ * or a borrower's retry failed and left what it was lent unused.
+ */
+void cmamem_pool_regrow(void)
+{
+	if (READ_ONCE(cmamem_pool.bytes) < READ_ONCE(cmamem_pool.target))
+		queue_work(system_unbound_wq, &cmamem_pool.regrow_work);
 }
 
 /**
@@ -524,6 +603,11 @@ void cmamem_pool_exit(void)
 	struct cmamem_pool_extent *ext, *etmp;
 	struct cmamem_pool_chunk *chunk, *ctmp;
 
+	/* No regrowth after this: every buffer is gone (main.c). */
+	mutex_lock(&cmamem_pool.resize_lock);
+	WRITE_ONCE(cmamem_pool.target, 0);
+	mutex_unlock(&cmamem_pool.resize_lock);
+	cancel_work_sync(&cmamem_pool.regrow_work);
 	cancel_work_sync(&cmamem_pool.zero_work);
 	/* Nothing else is zeroing: no file is open. */
 	WARN_ON(!list_empty(&cmamem_pool.zeroing));
@@ -664,6 +748,7 @@ void cmamem_pool_stats_show(struct seq_file *m)
 	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
 		chunks++;
 	seq_printf(m, "pool_chunks %u\n", chunks);
+	seq_printf(m, "pool_lends %llu\n", cmamem_pool.lends);
 	seq_printf(m, "pool_zeroed_background_bytes %llu\n",
 		   cmamem_pool.zeroed_background);
 	seq_printf(m, "pool_zeroed_inline_bytes %llu\n",
@@ -693,10 +778,11 @@ void cmamem_pool_chunks_show(struct seq_file *m)
 
 /* --- sysfs: /sys/class/misc/cma_mem/pool_* --- */
 
+/* The target: what the pool holds, and what it has lent (pool_lent_bytes). */
 static ssize_t pool_bytes_show(struct device *dev,
 			       struct device_attribute *attr, char *page)
 {
-	return sysfs_emit(page, "%zu\n", READ_ONCE(cmamem_pool.bytes));
+	return sysfs_emit(page, "%zu\n", READ_ONCE(cmamem_pool.target));
 }
 
 /*
@@ -767,12 +853,27 @@ static ssize_t pool_clean_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(pool_clean_bytes);
 
+static ssize_t pool_lent_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *page)
+{
+	/*
+	 * Without resize_lock, which a growth from CMA holds for seconds: while
+	 * pool_bytes is being written the figure is the resize's progress.
+	 */
+	size_t target = READ_ONCE(cmamem_pool.target);
+	size_t bytes = READ_ONCE(cmamem_pool.bytes);
+
+	return sysfs_emit(page, "%zu\n", target > bytes ? target - bytes : 0);
+}
+static DEVICE_ATTR_RO(pool_lent_bytes);
+
 static struct attribute *cmamem_pool_attrs[] = {
 	&dev_attr_pool_bytes.attr,
 	&dev_attr_pool_used_bytes.attr,
 	&dev_attr_pool_free_bytes.attr,
 	&dev_attr_pool_largest_free.attr,
 	&dev_attr_pool_clean_bytes.attr,
+	&dev_attr_pool_lent_bytes.attr,
 	NULL,
 };
 

@@ -18,6 +18,8 @@ int cmamem_pool_alloc(struct cmamem_buf *buf, u64 align);
 void cmamem_pool_free(struct cmamem_buf *buf);
 void cmamem_pool_abandon(struct cmamem_buf *buf);
 bool cmamem_pool_empty(void);
+size_t cmamem_pool_lend(void);
+void cmamem_pool_regrow(void);
 void cmamem_pool_stats_show(struct seq_file *m);
 void cmamem_pool_chunks_show(struct seq_file *m);
 

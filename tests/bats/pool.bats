@@ -49,14 +49,16 @@ source_of() {
 	assert_line "pool_free_bytes: 8388608 (8M)"
 	assert_line "pool_largest_free: 8388608 (8M)"
 	assert_line "pool_clean_bytes: 8388608 (8M)"
+	assert_line "pool_lent_bytes: 0"
 	track_alloc 1M --from pool
 	run_cmamem 0 pool --json
-	assert_output '{"pool_bytes":8388608,"pool_used_bytes":1048576,"pool_free_bytes":7340032,"pool_largest_free":7340032,"pool_clean_bytes":7340032}'
-	run target_run stat -c '%n %a' "$CMAMEM_SYSFS"/pool_{bytes,used_bytes,free_bytes,largest_free,clean_bytes} \
+	assert_output '{"pool_bytes":8388608,"pool_used_bytes":1048576,"pool_free_bytes":7340032,"pool_largest_free":7340032,"pool_clean_bytes":7340032,"pool_lent_bytes":0}'
+	run target_run stat -c '%n %a' "$CMAMEM_SYSFS"/pool_{bytes,used_bytes,free_bytes,largest_free,clean_bytes,lent_bytes} \
 		"$CMAMEM_DEBUGFS/pool_zero_paused"
 	assert_output "$(printf '%s\n' "$CMAMEM_SYSFS/pool_bytes 644" "$CMAMEM_SYSFS/pool_used_bytes 444" \
 		"$CMAMEM_SYSFS/pool_free_bytes 444" "$CMAMEM_SYSFS/pool_largest_free 444" \
-		"$CMAMEM_SYSFS/pool_clean_bytes 444" "$CMAMEM_DEBUGFS/pool_zero_paused 600")"
+		"$CMAMEM_SYSFS/pool_clean_bytes 444" "$CMAMEM_SYSFS/pool_lent_bytes 444" \
+		"$CMAMEM_DEBUGFS/pool_zero_paused 600")"
 	# Not root: the sysfs file is 0644.
 	run as_user 1000 "$CMAMEM_BIN" pool --resize 4M
 	[ "$status" -eq 4 ] || fail "non-root resize: exit $status, $output"
@@ -182,9 +184,52 @@ source_of() {
 	resize 2M 2097152
 	resize 0 0
 	run_cmamem 0 pool --json
-	assert_output '{"pool_bytes":0,"pool_used_bytes":0,"pool_free_bytes":0,"pool_largest_free":0,"pool_clean_bytes":0}'
+	assert_output '{"pool_bytes":0,"pool_used_bytes":0,"pool_free_bytes":0,"pool_largest_free":0,"pool_clean_bytes":0,"pool_lent_bytes":0}'
 	# No pool: --from pool fails, the default is CMA and no fallback.
 	run_cmamem 1 alloc 4K --from pool
+}
+
+@test "lending: a buffer of 90% of CMA's free memory succeeds with a third of it pooled; the pool grows back once it is freed" {
+	local free_mb pool big l0
+	free_mb=$(($(cma_free_kb) / 1024))
+	pool=$((free_mb / 3))
+	resize "${pool}M" $((pool << 20))
+	l0=$(stat_value pool_lends)
+	# Too large for the pool, and for what CMA has left beside it: the
+	# allocation takes the pool's unused chunks back and tries again.
+	track_alloc "$((free_mb * 9 / 10))M"
+	big=$output
+	[ "$(source_of "$big")" = cma ] || fail "$big: $(source_of "$big")"
+	[ "$(stat_value pool_lends)" -eq $((l0 + 1)) ]
+	[ "$(pool_value pool_lent_bytes)" -eq $((pool << 20)) ]
+	# pool_bytes is the target, and stays.
+	[ "$(pool_value pool_bytes)" -eq $((pool << 20)) ]
+	[ "$(pool_value pool_free_bytes)" -eq 0 ]
+	run_cmamem 0 free "$big"
+	# The regrowth is a work item: wait for it (a guard against never, not
+	# a speed check), then the pool is whole and clean again.
+	target_run timeout 120 sh -c "until [ \$(cat $CMAMEM_SYSFS/pool_lent_bytes) = 0 ]; do sleep 0.1; done"
+	[ "$(pool_value pool_free_bytes)" -eq $((pool << 20)) ]
+	[ "$(pool_value pool_clean_bytes)" -eq $((pool << 20)) ]
+	track_alloc 1M
+	[ "$(source_of "$output")" = pool ]
+}
+
+@test "lending only what is unused: a chunk holding a buffer stays, and an allocation CMA cannot satisfy anyway regrows the rest" {
+	local l0 kept
+	resize 8M 8388608
+	resize 12M 12582912
+	track_alloc 1M --from pool
+	kept=$output
+	l0=$(stat_value pool_lends)
+	# More than all of CMA: lending cannot help, and gives back nothing
+	# for long.
+	run_cmamem 1 alloc "$(($(cma_free_kb) / 1024 + 16))M"
+	[ "$(stat_value pool_lends)" -eq $((l0 + 1)) ]
+	target_run timeout 120 sh -c "until [ \$(cat $CMAMEM_SYSFS/pool_lent_bytes) = 0 ]; do sleep 0.1; done"
+	[ "$(pool_value pool_bytes)" -eq 12582912 ]
+	[ "$(pool_value pool_used_bytes)" -eq 1048576 ]
+	run_cmamem 0 checksum "$kept"
 }
 
 @test "no dirty data: a buffer freed and reallocated before the background zeroing reads zeros" {

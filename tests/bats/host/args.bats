@@ -137,17 +137,18 @@ setup() { host_setup; }
 	local d=$BATS_TEST_TMPDIR/sysfs f
 	mkdir "$d"
 	for f in pool_bytes:8388608 pool_used_bytes:4096 pool_free_bytes:8384512 \
-		pool_largest_free:4194304 pool_clean_bytes:0; do
+		pool_largest_free:4194304 pool_clean_bytes:0 pool_lent_bytes:0; do
 		echo "${f#*:}" >"$d/${f%%:*}"
 	done
 	CMAMEM_SYSFS=$d run --separate-stderr cm pool
 	assert_success
 	assert_output "$(printf '%s\n' 'pool_bytes: 8388608 (8M)' 'pool_used_bytes: 4096 (4K)' \
-		'pool_free_bytes: 8384512 (8188K)' 'pool_largest_free: 4194304 (4M)' 'pool_clean_bytes: 0')"
+		'pool_free_bytes: 8384512 (8188K)' 'pool_largest_free: 4194304 (4M)' 'pool_clean_bytes: 0' \
+		'pool_lent_bytes: 0')"
 	CMAMEM_SYSFS=$d run --separate-stderr cm pool --resize 16M --json
 	assert_success
 	assert_equal "$(cat "$d/pool_bytes")" 16777216
-	assert_output '{"pool_bytes":16777216,"pool_used_bytes":4096,"pool_free_bytes":8384512,"pool_largest_free":4194304,"pool_clean_bytes":0}'
+	assert_output '{"pool_bytes":16777216,"pool_used_bytes":4096,"pool_free_bytes":8384512,"pool_largest_free":4194304,"pool_clean_bytes":0,"pool_lent_bytes":0}'
 	CMAMEM_SYSFS=$BATS_TEST_TMPDIR/none run --separate-stderr cm pool
 	assert_failure 3
 	[[ $stderr == *"pool_bytes (is the cma_mem module loaded?)"* ]] || fail "$stderr"
