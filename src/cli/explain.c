@@ -54,7 +54,7 @@ static const char *cmdline_path(void)
 }
 
 /* The CMA areas' debugfs (CONFIG_CMA_DEBUGFS) sits beside cma_mem's. */
-static void cma_debugfs_dir(char *out, size_t len)
+void cma_debugfs_dir(char *out, size_t len)
 {
 	const char *d = debugfs_dir(), *slash = strrchr(d, '/');
 
@@ -62,7 +62,7 @@ static void cma_debugfs_dir(char *out, size_t len)
 }
 
 /* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
-static int read_u64(const char *dir, const char *name, uint64_t *v)
+int read_u64(const char *dir, const char *name, uint64_t *v)
 {
 	char path[512];
 	unsigned long long x;

@@ -23,6 +23,7 @@ enum action_id {
 	ACT_ALLOC, ACT_FREE, ACT_LIST, ACT_INFO, ACT_FILL, ACT_DUMP, ACT_SYNC,
 	ACT_CHECKSUM, ACT_CMP, ACT_COPY, ACT_VERIFY, ACT_STATS, ACT_HOLDERS,
 	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
+	ACT_MAP,
 	ACT_NR
 };
 
@@ -94,7 +95,9 @@ enum action_id {
 	X(SET, set, STR, "set", 0, "NAME=VALUE", ON(LIMITS),		\
 	  "set one limit; VALUE in alloc's size syntax, 0 for none")	\
 	X(RESIZE, resize, STR, "resize", 0, "SIZE", ON(POOL),		\
-	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)")
+	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)")	\
+	X(OUTPUT, output, STR, "output", 'o', "FILE", ON(MAP),		\
+	  "write to FILE (created, or replaced) instead of standard output")
 
 /* The option codes popt hands back: OPT_DEVICE... (0 is popt's "none"). */
 #define CLI_OPTION_CODE(id, ...)	OPT_##id,
