@@ -8,10 +8,10 @@
 # the errors. tests/bats/area-map.bats checks the same against the driver.
 
 load host_helper
+load ../test_helper/svg
 
 PAGE=$(getconf PAGESIZE)
 M=$((1 << 20))
-SVG_ATTRS=$REPO/tests/bats/test_helper/svg-attrs
 
 setup() {
 	host_setup
@@ -107,13 +107,13 @@ layout() {
 	run -0 file -b "$T/map.svg"
 	assert_output "SVG Scalable Vector Graphics image"
 	# The same runs, read back from the attributes (offsets in hex).
-	run -0 "$SVG_ATTRS" "$T/map.svg" data-kind data-offset data-bytes data-id
+	run -0 xmllint --xpath "$(svg_xpath data-offset data-bytes data-id)" "$T/map.svg"
 	local kind off bytes id got=() want
 	while IFS=$'\t' read -r kind off bytes id; do
 		case $kind in
 		buffer | pool | other | free) got+=("$kind $((off)) $bytes ${id#-}") ;;
 		esac
-	done <<<"$output"
+	done < <(svg_rows data-kind data-offset data-bytes data-id <<<"$output")
 	want=$("$CMAMEM" map --json | jq -r '.areas[0].runs[] | "\(.kind) \(.offset) \(.bytes) \(.id // "")"' | sort)
 	assert_equal "$(printf '%s\n' "${got[@]}" | sort)" "$want"
 	# A name is escaped, and reads back as it was.
@@ -142,8 +142,8 @@ layout() {
 	area many $((base + 128 * M)) $((256 * p)) 0
 	buffer 3 c $PAGE $((base + 128 * M)) cma
 	run -0 "$CMAMEM" map -o "$T/map.svg"
-	run -0 "$SVG_ATTRS" "$T/map.svg" data-kind data-name data-bytes-per-px data-rows
-	run -0 awk '$1 == "area" { print $2, $3, $4 }' <<<"$output"
+	run -0 xmllint --xpath "$(svg_xpath data-name data-bytes-per-px data-rows)" "$T/map.svg"
+	run -0 awk '$1 == "area" { print $2, $3, $4 }' < <(svg_rows data-kind data-name data-bytes-per-px data-rows <<<"$output")
 	assert_output "$(printf '%s\n' 'one 16384 1' 'four 16384 4' 'many 4096 64')"
 	run -0 xmllint --xpath 'string(//*[@data-id="3"]/*[local-name()="rect"]/@width)' "$T/map.svg"
 	assert_output "1.00"
