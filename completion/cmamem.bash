@@ -18,10 +18,10 @@ _cmamem_options() {
 	checksum) echo "--algo --offset --length" ;;
 	cmp) echo "--offset --length" ;;
 	copy) echo "--dest-offset --offset --length" ;;
+	map) echo "--output" ;;
 	list) echo "--all" ;;
 	limits) echo "--set" ;;
 	pool) echo "--resize" ;;
-	map) echo "--output" ;;
 	esac
 }
 
@@ -63,9 +63,9 @@ _cmamem() {
 		case $w in
 		--) [ "$action" = export ] && cmd_start=$((i + 1)) ;;
 		-d | --device | -n | --name | -c | --cache | -a | --align | -f | --from | \
-		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | \
+		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | --output | \
 		-l | --length | --for | -F | --format | -e | --endian | -A | --algo | \
-		-t | --dest-offset | -T | --to | --output) skip=1 ;;
+		-t | --dest-offset | -T | --to) skip=1 ;;
 		-*) ;;
 		*)
 			if [ -z "$action" ]; then

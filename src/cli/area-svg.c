@@ -221,11 +221,23 @@ static void title(FILE *f, const char *fmt, ...)
 	svg_close(f, "title");
 }
 
+/* What a run is, for its tooltip. */
+static const char *run_text(const struct map_run *r, char *out, size_t len)
+{
+	char size[32];
+
+	if (r->buf)
+		return buffer_text(r->buf, out, len);
+	snprintf(out, len, "%s: %s at 0x%" PRIx64, kinds[r->kind].label,
+		 size_text(r->bytes, size, sizeof(size)), r->start);
+	return out;
+}
+
 static void run(FILE *f, const struct map_area *a, const struct map_run *r,
 		double y)
 {
 	const struct map_buffer *b = r->buf;
-	char size[32], label[96], line[256];
+	char line[256];
 	struct box box;
 
 	svg_tag(f, "g");
@@ -238,24 +250,21 @@ static void run(FILE *f, const struct map_area *a, const struct map_run *r,
 	}
 	place_attrs(f, a, r->start, r->bytes);
 	svg_open(f);
-	size_text(r->bytes, size, sizeof(size));
-	if (b)
-		title(f, "%s", buffer_text(b, line, sizeof(line)));
-	else
-		title(f, "%s: %s at 0x%" PRIx64, kinds[r->kind].label, size,
-		      r->start);
+	title(f, "%s", run_text(r, line, sizeof(line)));
 	box = rects(f, a, y, r->start, r->bytes, kinds[r->kind].fill);
-	/* The label, where it fits the first rectangle. */
-	snprintf(label, sizeof(label), "%u%s%s", b ? b->id : 0,
-		 b && b->name[0] ? " " : "", b ? b->name : "");
-	if (b && box.w >= (double)(strlen(label) * CHAR_PX + 6)) {
-		svg_tag(f, "text");
-		svg_attr(f, "x", "%.2f", box.x + 3);
-		svg_attr(f, "y", "%.0f", box.y + 16);
-		svg_attr(f, "fill", "#ffffff");
-		svg_open(f);
-		svg_text(f, "%s", label);
-		svg_close(f, "text");
+	/* A buffer's label, where it fits its first rectangle. */
+	if (b) {
+		snprintf(line, sizeof(line), "%u%s%s", b->id,
+			 b->name[0] ? " " : "", b->name);
+		if (box.w >= (double)(strlen(line) * CHAR_PX + 6)) {
+			svg_tag(f, "text");
+			svg_attr(f, "x", "%.2f", box.x + 3);
+			svg_attr(f, "y", "%.0f", box.y + 16);
+			svg_attr(f, "fill", "#ffffff");
+			svg_open(f);
+			svg_text(f, "%s", line);
+			svg_close(f, "text");
+		}
 	}
 	svg_close(f, "g");
 }

@@ -61,7 +61,6 @@ void cma_debugfs_dir(char *out, size_t len)
 	snprintf(out, len, "%.*s/cma", slash ? (int)(slash - d) : 0, d);
 }
 
-/* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
 int read_u64(const char *dir, const char *name, uint64_t *v)
 {
 	char path[512];

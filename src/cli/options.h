@@ -22,8 +22,8 @@
 enum action_id {
 	ACT_ALLOC, ACT_FREE, ACT_LIST, ACT_INFO, ACT_FILL, ACT_DUMP, ACT_SYNC,
 	ACT_CHECKSUM, ACT_CMP, ACT_COPY, ACT_VERIFY, ACT_STATS, ACT_HOLDERS,
-	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
 	ACT_MAP,
+	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
 	ACT_NR
 };
 
@@ -76,6 +76,8 @@ enum action_id {
 	  "the same as --format raw: the bytes themselves")		\
 	X(TO, to, STR, "to", 'T', "FILE", ON(DUMP),			\
 	  "write to FILE (created, or replaced) instead of standard output") \
+	X(OUTPUT, output, STR, "output", 'o', "FILE", ON(MAP),		\
+	  "write to FILE (created, or replaced) instead of standard output") \
 	X(DIRECT_IN, direct_in, FLAG, "direct", 0, NULL, ON(FILL),	\
 	  "with --from FILE: O_DIRECT, the disk reads straight into the buffer") \
 	X(DIRECT_OUT, direct_out, FLAG, "direct", 0, NULL, ON(DUMP),	\
@@ -95,9 +97,7 @@ enum action_id {
 	X(SET, set, STR, "set", 0, "NAME=VALUE", ON(LIMITS),		\
 	  "set one limit; VALUE in alloc's size syntax, 0 for none")	\
 	X(RESIZE, resize, STR, "resize", 0, "SIZE", ON(POOL),		\
-	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)")	\
-	X(OUTPUT, output, STR, "output", 'o', "FILE", ON(MAP),		\
-	  "write to FILE (created, or replaced) instead of standard output")
+	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)")
 
 /* The option codes popt hands back: OPT_DEVICE... (0 is popt's "none"). */
 #define CLI_OPTION_CODE(id, ...)	OPT_##id,

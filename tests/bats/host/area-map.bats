@@ -116,9 +116,14 @@ layout() {
 	done < <(svg_rows data-kind data-offset data-bytes data-id <<<"$output")
 	want=$("$CMAMEM" map --json | jq -r '.areas[0].runs[] | "\(.kind) \(.offset) \(.bytes) \(.id // "")"' | sort)
 	assert_equal "$(printf '%s\n' "${got[@]}" | sort)" "$want"
-	# A name is escaped, and reads back as it was.
+	# A name is escaped, and reads back as it was; a buffer is labelled
+	# with its id and name where they fit.
 	run -0 xmllint --xpath 'string(//*[@data-id="2"]/@data-name)' "$T/map.svg"
 	assert_output 'C<&>'
+	run -0 xmllint --xpath 'string(//*[@data-id="2"]/*[local-name()="text"])' "$T/map.svg"
+	assert_output '2 C<&>'
+	run -0 xmllint --xpath 'string(//*[@data-id="3"]/*[local-name()="title"])' "$T/map.svg"
+	assert_output "buffer 3: 512K at 0x10440000 (from pool, live)"
 	run -0 xmllint --xpath 'string(//*[@data-kind="chunk"]/@data-used-bytes)' "$T/map.svg"
 	assert_output $((M / 2))
 	run -0 xmllint --xpath 'string(//*[@data-kind="area"]/@data-largest-free)' "$T/map.svg"
