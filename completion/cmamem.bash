@@ -5,7 +5,7 @@
 # `cmamem list -v` (the table: ID first, NAME last, "-" for none). The
 # device named by -d/--device on the line is the one asked.
 
-_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool"
+_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool map"
 _cmamem_global="--device --json --quiet --verbose --version --help"
 
 # The options of ACTION, as `cmamem ACTION --help` lists them.
@@ -18,6 +18,7 @@ _cmamem_options() {
 	checksum) echo "--algo --offset --length" ;;
 	cmp) echo "--offset --length" ;;
 	copy) echo "--dest-offset --offset --length" ;;
+	map) echo "--output" ;;
 	list) echo "--all" ;;
 	limits) echo "--set" ;;
 	pool) echo "--resize" ;;
@@ -62,7 +63,7 @@ _cmamem() {
 		case $w in
 		--) [ "$action" = export ] && cmd_start=$((i + 1)) ;;
 		-d | --device | -n | --name | -c | --cache | -a | --align | -f | --from | \
-		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | \
+		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | --output | \
 		-l | --length | --for | -F | --format | -e | --endian | -A | --algo | \
 		-t | --dest-offset | -T | --to) skip=1 ;;
 		-*) ;;
@@ -88,8 +89,13 @@ _cmamem() {
 
 	# The value of an option.
 	case $prev in
-	-d | --device | --size-from | -T | --to)
+	-d | --device | --size-from | -T | --to | --output)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	# map's -o is a file; the range actions' an offset.
+	-o)
+		[ "$action" = map ] && COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
 	-f | --from)
@@ -106,7 +112,7 @@ _cmamem() {
 	-e | --endian) COMPREPLY=($(compgen -W "little big" -- "$cur")); return ;;
 	-A | --algo) COMPREPLY=($(compgen -W "sha256 crc32" -- "$cur")); return ;;
 	-n | --name | -a | --align | -p | --pattern | -w | --word | -s | --seed | \
-	-o | --offset | -l | --length | -t | --dest-offset)
+	--offset | -l | --length | -t | --dest-offset)
 		return
 		;;
 	esac

@@ -19,8 +19,6 @@
 #include "cli.h"
 #include "size.h"
 
-#define MAX_WORDS	32
-
 static const char *const limit_names[] = {
 	"max_total_bytes", "max_buffer_bytes", "max_buffers",
 	"max_bytes_per_uid", NULL,
@@ -350,7 +348,8 @@ static int numeric_column(const char *key)
 	return 0;
 }
 
-static size_t split(char *line, char **words)
+/* @line's words, at most MAX_WORDS, into @words, in place. */
+size_t split(char *line, char **words)
 {
 	char *save = NULL, *w;
 	size_t n = 0;

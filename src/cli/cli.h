@@ -104,6 +104,9 @@ int buf_fail(int err, const struct buf_ref *ref);
  * error's cause and fix from them. Each prints one line; an exit code. */
 const char *sysfs_dir(void);
 const char *debugfs_dir(void);
+void cma_debugfs_dir(char *out, size_t len);	/* CONFIG_CMA_DEBUGFS's */
+/* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
+int read_u64(const char *dir, const char *name, uint64_t *v);
 int explain_open(int err, const char *path);
 int explain_alloc(struct cmamem *dev, int err, const char *what,
 		  uint64_t size, uint64_t align, uint32_t flags);
@@ -197,5 +200,9 @@ int action_limits(struct cli *cli);
 int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
 int open_file(const char *dir, const char *file, const char *mode, FILE **fp);
+#define MAX_WORDS	32
+size_t split(char *line, char **words);	/* up to MAX_WORDS, in place */
+/* area-map.c */
+int action_map(struct cli *cli);
 
 #endif

@@ -54,15 +54,14 @@ static const char *cmdline_path(void)
 }
 
 /* The CMA areas' debugfs (CONFIG_CMA_DEBUGFS) sits beside cma_mem's. */
-static void cma_debugfs_dir(char *out, size_t len)
+void cma_debugfs_dir(char *out, size_t len)
 {
 	const char *d = debugfs_dir(), *slash = strrchr(d, '/');
 
 	snprintf(out, len, "%.*s/cma", slash ? (int)(slash - d) : 0, d);
 }
 
-/* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
-static int read_u64(const char *dir, const char *name, uint64_t *v)
+int read_u64(const char *dir, const char *name, uint64_t *v)
 {
 	char path[512];
 	unsigned long long x;

@@ -134,6 +134,15 @@ static const struct action_type actions[] = {
 	  "open /dev/cma_mem file with a handle), map (a mapping) or export (an\n"
 	  "open dma-buf), from /sys/kernel/debug/cma_mem/holders (--json: an\n"
 	  "array of objects: pid, comm, bytes, buffers: [{id, size, kinds}])." },
+	[ACT_MAP] = { "map", action_map, 0, 0, "",
+	  "draw where the buffers lie in the CMA areas, as SVG (root)",
+	  "An SVG picture of each CMA area: cmamem's buffers (labelled id and\n"
+	  "name), the pool's chunks, memory CMA gave others, and the free runs,\n"
+	  "with the largest free run and their number. It goes to standard\n"
+	  "output, which may not be a terminal, or to -o FILE. --json prints the\n"
+	  "same layout: areas, each with its runs (kind, start, offset, bytes,\n"
+	  "id) and pool chunks. Reads /sys/kernel/debug/cma (the kernel's\n"
+	  "CONFIG_CMA_DEBUGFS) and cma_mem's debugfs files: root only." },
 	[ACT_LIMITS] = { "limits", action_limits, 0, 0, "",
 	  "show the driver's limits and use; --set one (root)",
 	  "Prints max_total_bytes, max_buffer_bytes, max_buffers,\n"

@@ -22,6 +22,7 @@
 enum action_id {
 	ACT_ALLOC, ACT_FREE, ACT_LIST, ACT_INFO, ACT_FILL, ACT_DUMP, ACT_SYNC,
 	ACT_CHECKSUM, ACT_CMP, ACT_COPY, ACT_VERIFY, ACT_STATS, ACT_HOLDERS,
+	ACT_MAP,
 	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
 	ACT_NR
 };
@@ -74,6 +75,8 @@ enum action_id {
 	X(RAW, raw, FLAG, "raw", 'r', NULL, ON(DUMP),			\
 	  "the same as --format raw: the bytes themselves")		\
 	X(TO, to, STR, "to", 'T', "FILE", ON(DUMP),			\
+	  "write to FILE (created, or replaced) instead of standard output") \
+	X(OUTPUT, output, STR, "output", 'o', "FILE", ON(MAP),		\
 	  "write to FILE (created, or replaced) instead of standard output") \
 	X(DIRECT_IN, direct_in, FLAG, "direct", 0, NULL, ON(FILL),	\
 	  "with --from FILE: O_DIRECT, the disk reads straight into the buffer") \

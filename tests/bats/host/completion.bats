@@ -35,7 +35,7 @@ complete_line() {
 
 @test "actions, and global options before the action" {
 	complete_line ""
-	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list pool stats sync verify)"
+	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list map pool stats sync verify)"
 	complete_line c
 	assert_equal "$output" "$(printf '%s\n' checksum cmp copy)"
 	complete_line --j
@@ -46,7 +46,7 @@ complete_line() {
 
 @test "each action's options match its --help" {
 	local a o
-	for a in alloc fill dump sync checksum cmp copy list limits pool; do
+	for a in alloc fill dump sync checksum cmp copy list limits pool map; do
 		complete_line "$a" 1 --
 		for o in $output; do
 			"$CMAMEM" "$a" --help | grep -q -- "$o" || fail "$a: $o is not in its help"
@@ -104,6 +104,13 @@ complete_line() {
 	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
 	complete_line dump 1 --raw --to "$BATS_TEST_TMPDIR/fra"
 	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
+	complete_line map -o "$BATS_TEST_TMPDIR/fra"
+	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
+	complete_line map --output "$BATS_TEST_TMPDIR/fra"
+	assert_equal "$output" "$BATS_TEST_TMPDIR/frame.raw"
+	# The range actions' -o is an offset: no file names.
+	complete_line dump 1 -o "$BATS_TEST_TMPDIR/fra"
+	assert_equal "$output" ""
 }
 
 @test "UID:NAME: another user's named buffers, from list --all" {
