@@ -81,19 +81,6 @@ static int read_u64(const char *dir, const char *name, uint64_t *v)
 	return 0;
 }
 
-/* "64K", "48M": human() into a buffer of its own, for printf arguments. */
-struct hsize {
-	char s[32];
-};
-
-static struct hsize hs(uint64_t v)
-{
-	struct hsize h = { "" };
-
-	human(v, h.s, sizeof(h.s));
-	return h;
-}
-
 /* --- open --- */
 
 static int in_group_now(gid_t gid)
