@@ -231,7 +231,7 @@ int action_limits(struct cli *cli)
 
 /* --- pool --- */
 
-static const char *const pool_names[] = {
+const char *const pool_names[] = {
 	"pool_bytes", "pool_used_bytes", "pool_free_bytes",
 	"pool_largest_free", "pool_clean_bytes", NULL,
 };

@@ -43,7 +43,7 @@ const char *sysfs_dir(void)
 	return dir_of("CMAMEM_SYSFS", "/sys/class/misc/cma_mem");
 }
 
-static const char *meminfo_path(void)
+const char *meminfo_path(void)
 {
 	return dir_of("CMAMEM_MEMINFO", "/proc/meminfo");
 }
@@ -61,8 +61,7 @@ static void cma_debugfs_dir(char *out, size_t len)
 	snprintf(out, len, "%.*s/cma", slash ? (int)(slash - d) : 0, d);
 }
 
-/* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
-static int read_u64(const char *dir, const char *name, uint64_t *v)
+int read_u64(const char *dir, const char *name, uint64_t *v)
 {
 	char path[512];
 	unsigned long long x;
@@ -330,8 +329,7 @@ static int over_uid_limit(struct cmamem *dev, const char *what, uint64_t bytes)
 	return EXIT_LIMIT;
 }
 
-/* kB values from meminfo by key; a key not there stays -1. */
-static int read_meminfo(const char *const *keys, int64_t *kb, int n)
+int read_meminfo(const char *const *keys, int64_t *kb, int n)
 {
 	char line[256];
 	FILE *f = fopen(meminfo_path(), "r");
