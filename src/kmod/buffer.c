@@ -559,30 +559,35 @@ void cmamem_buf_put(struct cmamem_buf *buf)
  * @legacy:	make it @cf's legacy buffer, which mmap maps at offset 0
  * @info:	filled in for the new buffer
  *
+ * A failure is counted and kept (cmamem_alloc_failed()) here.
+ *
  * Return: 0, -EINVAL for an alignment that cannot be guaranteed, -ENOMEM,
  * -EEXIST for a name in use, or -ENOSPC or -EDQUOT over a limit (limits.c).
  */
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info)
 {
+	enum cmamem_refusal why = CMAMEM_REFUSED_NONE;
 	struct cmamem_buf *buf;
 	u64 start_ns, alloc_ns;
 	bool fell_back = false;
 	size_t size;
 	int ret;
 
+	ret = -EINVAL;
 	if (req->size > SIZE_MAX - PAGE_SIZE + 1)
-		return -EINVAL;
+		goto err;
 	if (req->align > cmamem_max_align())
-		return -EINVAL;
+		goto err;
 	size = max_t(size_t, PAGE_ALIGN(req->size), req->align);
 	/* Fail early, and before the page allocator can warn about it. */
+	ret = -ENOMEM;
 	if (size >> PAGE_SHIFT > totalram_pages())
-		return -ENOMEM;
+		goto err;
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
-		return -ENOMEM;
+		goto err;
 	kref_init(&buf->ref); /* @cf's handle */
 	buf->flags = req->flags;
 	buf->size = size;
@@ -603,7 +608,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 			goto err_free_buf;
 	}
 
-	ret = cmamem_charge(buf->uid, size);
+	ret = cmamem_charge(buf->uid, size, &why);
 	if (ret)
 		goto err_free_buf;
 
@@ -633,6 +638,8 @@ err_uncharge:
 	cmamem_uncharge(buf->uid, size, false);
 err_free_buf:
 	kfree(buf);
+err:
+	cmamem_alloc_failed(req->size, ret, why);
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
@@ -123,6 +124,7 @@ void cmamem_heap_exit(void);
 
 /* debugfs.c */
 extern const char *const cmamem_cache_names[CMA_MEM_CACHE_MASK + 1];
+void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src);
 void cmamem_debugfs_init(void);
 void cmamem_debugfs_exit(void);
 
@@ -137,23 +139,39 @@ enum cmamem_fault {
 bool cmamem_should_fail(enum cmamem_fault fault, size_t size);
 
 /* limits.c */
-enum cmamem_fail {
-	CMAMEM_FAIL_NOMEM,
-	CMAMEM_FAIL_LIMIT,
-	CMAMEM_FAIL_BADARG,
-	CMAMEM_FAIL_OTHER,
-	CMAMEM_FAIL_NR,
+
+/*
+ * Why an allocation failed: the limit that refused it (the limits come right
+ * after none), or the kind of failure. cmamem_refusal_names[] spells each
+ * one, for the debugfs refusals file and the cma_mem_alloc trace event.
+ */
+enum cmamem_refusal {
+	CMAMEM_REFUSED_NONE,
+	CMAMEM_REFUSED_MAX_TOTAL_BYTES,
+	CMAMEM_REFUSED_MAX_BUFFER_BYTES,
+	CMAMEM_REFUSED_MAX_BUFFERS,
+	CMAMEM_REFUSED_MAX_BYTES_PER_UID,
+	CMAMEM_REFUSED_MAX_BYTES_PER_UID_UNPRIVILEGED,
+	CMAMEM_REFUSED_NOMEM,		/* CMA or the pool had no memory */
+	CMAMEM_REFUSED_BAD_ARG,		/* EINVAL */
+	CMAMEM_REFUSED_OTHER,
+	CMAMEM_REFUSED_NR,
 };
+
+/* The last refusals the debugfs refusals file shows. */
+#define CMAMEM_REFUSALS_KEPT	16
 
 /* Bucket 0 counts under 1 us, bucket b 2^(b-1) to 2^b us; the last is open. */
 #define CMAMEM_LATENCY_BUCKETS	24
 
 extern const struct attribute_group *cmamem_groups[];
-int cmamem_charge(kuid_t uid, u64 bytes);
+extern const char *const cmamem_refusal_names[CMAMEM_REFUSED_NR];
+int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why);
 void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back);
 void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
-void cmamem_alloc_failed(int err);
+void cmamem_alloc_failed(u64 size, int err, enum cmamem_refusal why);
 void cmamem_stats_show(struct seq_file *m);
+void cmamem_refusals_show(struct seq_file *m);
 void cmamem_limits_init(void);
 void cmamem_limits_exit(void);
 

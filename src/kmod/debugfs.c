@@ -8,6 +8,10 @@
  * - holders: "id pid comm kind", one line per process holding a buffer and the
  *   way it holds it (see cmamem_holders_collect());
  * - stats: the counters of limits.c and pool.c, one "key value" per line;
+ * - refusals: "age_ms uid pid comm size reason errno", the last
+ *   CMAMEM_REFUSALS_KEPT failed allocations, newest first (limits.c);
+ * - pool_chunks: "dma_addr size used_bytes", one line per pool chunk
+ *   (pool.c);
  * - pool_zero_paused: 1 stops the pool's background zeroing (pool.c), so
  *   tests can prove that allocations zero what it left behind;
  * - coherent: 1 if the DMA layer treats /dev/cma_mem as cache-coherent
@@ -101,7 +105,7 @@ static void cmamem_word(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-static void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src)
+void cmamem_comm_word(char dst[TASK_COMM_LEN], const char *src)
 {
 	cmamem_word(dst, TASK_COMM_LEN, src);
 }
@@ -505,6 +509,20 @@ static int cmamem_stats_file_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(cmamem_stats_file);
 
+static int cmamem_refusals_file_show(struct seq_file *m, void *v)
+{
+	cmamem_refusals_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmamem_refusals_file);
+
+static int cmamem_pool_chunks_file_show(struct seq_file *m, void *v)
+{
+	cmamem_pool_chunks_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cmamem_pool_chunks_file);
+
 /* What the DMA layer decided, so tests can tell which path SYNC takes. */
 static int cmamem_coherent_show(struct seq_file *m, void *v)
 {
@@ -565,6 +583,10 @@ void cmamem_debugfs_init(void)
 			    &cmamem_holders_file_fops);
 	debugfs_create_file("stats", 0400, cmamem.debugfs, NULL,
 			    &cmamem_stats_file_fops);
+	debugfs_create_file("refusals", 0400, cmamem.debugfs, NULL,
+			    &cmamem_refusals_file_fops);
+	debugfs_create_file("pool_chunks", 0400, cmamem.debugfs, NULL,
+			    &cmamem_pool_chunks_file_fops);
 	debugfs_create_bool("pool_zero_paused", 0600, cmamem.debugfs,
 			    &cmamem_pool_zero_paused);
 	debugfs_create_file("coherent", 0400, cmamem.debugfs, NULL,

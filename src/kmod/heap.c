@@ -76,31 +76,42 @@ static int cmamem_heap_alloc_buf(u64 len, u32 fd_flags,
 }
 
 /*
- * dma_heap_ioctl_allocate() of drivers/dma-buf/dma-heap.c, the same on 6.1
- * and 6.12: the checks in its order, with its errnos.
+ * The checks of dma_heap_ioctl_allocate() in drivers/dma-buf/dma-heap.c,
+ * the same on 6.1 and 6.12, in its order; all are EINVAL there.
  */
-static int cmamem_heap_allocate(struct dma_heap_allocation_data *data,
-				struct cmamem_pending *p)
+static bool cmamem_heap_arg_valid(const struct dma_heap_allocation_data *data)
 {
-	u64 len;
-	int ret;
-
 	if (data->fd)
-		return -EINVAL;
+		return false;
 	if (data->fd_flags & ~DMA_HEAP_VALID_FD_FLAGS)
-		return -EINVAL;
+		return false;
 	if (data->heap_flags & ~DMA_HEAP_VALID_HEAP_FLAGS)
-		return -EINVAL;
+		return false;
 	/*
 	 * A length that rounds up past the top wraps to 0, as there. One past
 	 * SIZE_MAX is EINVAL from cmamem_buf_alloc(), where dma-heap.c's
 	 * size_t would keep only the low bits of it (32-bit kernels).
 	 */
-	len = PAGE_ALIGN(data->len);
-	if (!len)
-		return -EINVAL;
+	return PAGE_ALIGN(data->len) != 0;
+}
 
-	ret = cmamem_heap_alloc_buf(len, data->fd_flags, p);
+/*
+ * dma_heap_ioctl_allocate(). A failure to allocate is counted and kept
+ * (cmamem_alloc_failed()) as any ALLOC's; a failure to export the buffer
+ * made is not a refused allocation, and the dma-buf core says why.
+ */
+static int cmamem_heap_allocate(struct dma_heap_allocation_data *data,
+				struct cmamem_pending *p)
+{
+	int ret;
+
+	if (!cmamem_heap_arg_valid(data)) {
+		cmamem_alloc_failed(data->len, -EINVAL,
+				    CMAMEM_REFUSED_BAD_ARG);
+		return -EINVAL;
+	}
+
+	ret = cmamem_heap_alloc_buf(PAGE_ALIGN(data->len), data->fd_flags, p);
 	if (ret)
 		return ret;
 	data->fd = p->fd;
@@ -151,10 +162,8 @@ static long cmamem_heap_ioctl(struct file *file, unsigned int ucmd,
 
 	ret = cmamem_heap_allocate((struct dma_heap_allocation_data *)kdata,
 				   &p);
-	if (ret) {
-		cmamem_alloc_failed(ret);
+	if (ret)
 		goto out_free;
-	}
 	/* The fd is installed only once the caller has been told it. */
 	if (copy_to_user((void __user *)arg, kdata, out_size)) {
 		cmamem_export_abort(&p);

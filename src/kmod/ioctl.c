@@ -21,7 +21,20 @@ static bool cmamem_name_empty(const char name[CMA_MEM_NAME_LEN])
 	return !memchr_inv(name, 0, CMA_MEM_NAME_LEN);
 }
 
-static int cmamem_ioc_do_alloc(struct cmamem_file *cf, void *data)
+static bool cmamem_alloc_arg_valid(const struct cma_mem_alloc *arg)
+{
+	if (!arg->size || arg->flags & ~CMA_MEM_ALLOC_FLAGS)
+		return false;
+	if ((arg->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_MASK)
+		return false;
+	if ((arg->flags & CMA_MEM_FROM_POOL) && (arg->flags & CMA_MEM_FROM_CMA))
+		return false;
+	if (arg->align & (arg->align - 1))
+		return false;
+	return cmamem_name_valid(arg->name);
+}
+
+static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_alloc *arg = data;
 	struct cmamem_alloc_req req = {
@@ -33,16 +46,11 @@ static int cmamem_ioc_do_alloc(struct cmamem_file *cf, void *data)
 	struct cma_mem_info info;
 	int ret;
 
-	if (!arg->size || arg->flags & ~CMA_MEM_ALLOC_FLAGS)
+	/* A refusal all the same: counted as buffer.c counts its own. */
+	if (!cmamem_alloc_arg_valid(arg)) {
+		cmamem_alloc_failed(arg->size, -EINVAL, CMAMEM_REFUSED_BAD_ARG);
 		return -EINVAL;
-	if ((arg->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_MASK)
-		return -EINVAL;
-	if ((arg->flags & CMA_MEM_FROM_POOL) && (arg->flags & CMA_MEM_FROM_CMA))
-		return -EINVAL;
-	if (arg->align & (arg->align - 1))
-		return -EINVAL;
-	if (!cmamem_name_valid(arg->name))
-		return -EINVAL;
+	}
 
 	ret = cmamem_buf_alloc(cf, &req, false, &info);
 	if (ret)
@@ -52,15 +60,6 @@ static int cmamem_ioc_do_alloc(struct cmamem_file *cf, void *data)
 	arg->mmap_offset = info.mmap_offset;
 	arg->dma_addr = info.dma_addr;
 	return 0;
-}
-
-static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
-{
-	int ret = cmamem_ioc_do_alloc(cf, data);
-
-	if (ret)
-		cmamem_alloc_failed(ret);
-	return ret;
 }
 
 /* ALLOC succeeded but its answer cannot reach user space: undo it. */

@@ -47,15 +47,15 @@ static long cmamem_legacy_allocate(struct cmamem_file *cf,
 
 	if (copy_from_user(&linfo, uinfo, sizeof(linfo)))
 		return -EFAULT;
-	if (!linfo.len)
+	if (!linfo.len) {
+		cmamem_alloc_failed(0, -EINVAL, CMAMEM_REFUSED_BAD_ARG);
 		return -EINVAL;
+	}
 	req.size = linfo.len;
 
 	ret = cmamem_buf_alloc(cf, &req, true, &info);
-	if (ret) {
-		cmamem_alloc_failed(ret);
+	if (ret)
 		return ret;
-	}
 
 	linfo.id = info.id;
 	linfo.offset = 0;

@@ -19,18 +19,27 @@
  *
  * Errnos: ENOSPC when a device-wide limit (max_total_bytes, max_buffers,
  * max_buffer_bytes) refuses a buffer, EDQUOT when a per-uid one does.
+ *
+ * Every failed allocation is counted, and the last CMAMEM_REFUSALS_KEPT
+ * are kept for the debugfs refusals file: who, how much, which limit or
+ * other cause. Only the failure path writes them, under cmamem.lock, which
+ * it takes for the counters anyway.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/hashtable.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mmzone.h>
 #include <linux/moduleparam.h>
 #include <linux/nodemask.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/timekeeping.h>
 #include <linux/uidgid.h>
 
 #include "cmamem_internal.h"
@@ -75,19 +84,54 @@ struct cmamem_uid_use {
 
 static DEFINE_HASHTABLE(cmamem_uid_uses, 6);
 
-/* Counters for the debugfs stats file. Under cmamem.lock. */
+/* Each limit's name is its sysfs file's. */
+const char *const cmamem_refusal_names[CMAMEM_REFUSED_NR] = {
+	[CMAMEM_REFUSED_NONE] = "none",
+	[CMAMEM_REFUSED_MAX_TOTAL_BYTES] = "max_total_bytes",
+	[CMAMEM_REFUSED_MAX_BUFFER_BYTES] = "max_buffer_bytes",
+	[CMAMEM_REFUSED_MAX_BUFFERS] = "max_buffers",
+	[CMAMEM_REFUSED_MAX_BYTES_PER_UID] = "max_bytes_per_uid",
+	[CMAMEM_REFUSED_MAX_BYTES_PER_UID_UNPRIVILEGED] =
+		"max_bytes_per_uid_unprivileged",
+	[CMAMEM_REFUSED_NOMEM] = "nomem",
+	[CMAMEM_REFUSED_BAD_ARG] = "bad_arg",
+	[CMAMEM_REFUSED_OTHER] = "other",
+};
+
+/* Whether @why is one of the limits, which the stats file counts as one. */
+static bool cmamem_refusal_is_limit(enum cmamem_refusal why)
+{
+	return why > CMAMEM_REFUSED_NONE && why < CMAMEM_REFUSED_NOMEM;
+}
+
+/* One failed allocation, for the debugfs refusals file. */
+struct cmamem_refusal_rec {
+	u64 time_ns;		/* boot-time clock */
+	u64 size;		/* bytes asked for */
+	kuid_t uid;		/* the caller's effective uid */
+	pid_t pid;		/* its thread group, in the initial namespace */
+	int err;		/* positive errno */
+	enum cmamem_refusal why;
+	char comm[TASK_COMM_LEN];
+};
+
+/* Counters for the debugfs stats file, and the last refusals. */
 static struct {
 	u64 allocs;
 	u64 allocs_pool;
 	u64 allocs_cma;
 	u64 pool_fallbacks;
 	u64 frees;
-	u64 failed[CMAMEM_FAIL_NR];
+	u64 failed[CMAMEM_REFUSED_NR];
 	u64 peak_bytes;
 	u64 largest_bytes;
 	u64 latency_max_us;
 	u64 latency[CMAMEM_LATENCY_BUCKETS];
-} cmamem_stats;
+	/* A ring: the newest at refusals[(next - 1) % KEPT]. */
+	struct cmamem_refusal_rec refusals[CMAMEM_REFUSALS_KEPT];
+	unsigned int refusals_next;
+	unsigned int refusals_nr;
+} cmamem_stats; /* under cmamem.lock */
 
 static struct cmamem_uid_use *cmamem_uid_use_find(kuid_t uid)
 {
@@ -109,6 +153,8 @@ static bool cmamem_over_quota(u64 quota, u64 held, u64 bytes)
  * cmamem_charge - account for a buffer about to be allocated
  * @uid:	its owner
  * @bytes:	its size
+ * @why:	set to the limit that refused it, or to CMAMEM_REFUSED_NOMEM;
+ *		the caller reports the failure (cmamem_alloc_failed())
  *
  * Called by the allocating task: whether it has CAP_SYS_ADMIN decides
  * which per-uid limits apply.
@@ -116,39 +162,45 @@ static bool cmamem_over_quota(u64 quota, u64 held, u64 bytes)
  * Return: 0, -ENOSPC over a device-wide limit, -EDQUOT over @uid's quota,
  * or -ENOMEM.
  */
-int cmamem_charge(kuid_t uid, u64 bytes)
+int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why)
 {
 	struct cmamem_uid_use *use, *new = NULL;
 	int ret = -ENOSPC;
 	u64 held;
 
 	mutex_lock(&cmamem.lock);
+	*why = CMAMEM_REFUSED_MAX_BUFFER_BYTES;
 	if (max_buffer_bytes && bytes > max_buffer_bytes)
-		goto over;
+		goto out;
+	*why = CMAMEM_REFUSED_MAX_BUFFERS;
 	if (max_buffers && cmamem.nr_bufs >= max_buffers)
-		goto over;
+		goto out;
+	*why = CMAMEM_REFUSED_MAX_TOTAL_BYTES;
 	if (max_total_bytes && (cmamem.used_bytes > max_total_bytes ||
 				bytes > max_total_bytes - cmamem.used_bytes))
-		goto over;
+		goto out;
 
 	use = cmamem_uid_use_find(uid);
 	held = use ? use->bytes : 0;
 	ret = -EDQUOT;
+	*why = CMAMEM_REFUSED_MAX_BYTES_PER_UID;
 	if (cmamem_over_quota(max_bytes_per_uid, held, bytes))
-		goto over;
+		goto out;
 	/*
 	 * CAP_SYS_ADMIN is asked for only where it makes a difference, so
 	 * that an allocation within the limit neither logs a denial nor
 	 * counts as a use of the capability (PF_SUPERPRIV).
 	 */
+	*why = CMAMEM_REFUSED_MAX_BYTES_PER_UID_UNPRIVILEGED;
 	if (cmamem_over_quota(max_bytes_per_uid_unprivileged, held, bytes) &&
 	    !capable(CAP_SYS_ADMIN))
-		goto over;
+		goto out;
 	if (!use) {
 		new = kzalloc(sizeof(*new), GFP_KERNEL);
 		if (!new) {
-			mutex_unlock(&cmamem.lock);
-			return -ENOMEM;
+			*why = CMAMEM_REFUSED_NOMEM;
+			ret = -ENOMEM;
+			goto out;
 		}
 		new->uid = uid;
 		hash_add(cmamem_uid_uses, &new->node, __kuid_val(uid));
@@ -157,11 +209,9 @@ int cmamem_charge(kuid_t uid, u64 bytes)
 	use->bytes += bytes;
 	cmamem.nr_bufs++;
 	cmamem.used_bytes += bytes;
-	mutex_unlock(&cmamem.lock);
-	return 0;
-
-over:
-	cmamem_stats.failed[CMAMEM_FAIL_LIMIT]++;
+	*why = CMAMEM_REFUSED_NONE;
+	ret = 0;
+out:
 	mutex_unlock(&cmamem.lock);
 	return ret;
 }
@@ -226,30 +276,78 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
 }
 
 /**
- * cmamem_alloc_failed - count an ALLOC that failed before or after charging
- * @err:	its errno; over-limit failures are counted by cmamem_charge()
+ * cmamem_alloc_failed - count and keep an allocation that failed
+ * @size:	the bytes asked for
+ * @err:	its -errno
+ * @why:	the limit that refused it (cmamem_charge()), or
+ *		CMAMEM_REFUSED_NONE to tell the cause by @err
+ *
+ * Called once per failed ALLOC, legacy CMEM_ALLOCATE or dma-heap
+ * allocation, by the allocating task.
  */
-void cmamem_alloc_failed(int err)
+void cmamem_alloc_failed(u64 size, int err, enum cmamem_refusal why)
 {
-	enum cmamem_fail why;
+	struct cmamem_refusal_rec rec = {
+		.time_ns = ktime_get_boottime_ns(),
+		.size = size,
+		.uid = current_euid(),
+		.pid = task_tgid_nr(current),
+		.err = -err,
+	};
+	struct cmamem_refusal_rec *slot;
 
-	switch (err) {
-	case -ENOSPC:
-	case -EDQUOT:
-		return;
-	case -ENOMEM:
-		why = CMAMEM_FAIL_NOMEM;
-		break;
-	case -EINVAL:
-		why = CMAMEM_FAIL_BADARG;
-		break;
-	default:
-		why = CMAMEM_FAIL_OTHER;
-		break;
-	}
+	if (why == CMAMEM_REFUSED_NONE)
+		why = err == -ENOMEM ? CMAMEM_REFUSED_NOMEM :
+		      err == -EINVAL ? CMAMEM_REFUSED_BAD_ARG :
+		      CMAMEM_REFUSED_OTHER;
+	rec.why = why;
+	get_task_comm(rec.comm, current);
+
 	mutex_lock(&cmamem.lock);
 	cmamem_stats.failed[why]++;
+	slot = &cmamem_stats.refusals[cmamem_stats.refusals_next];
+	*slot = rec;
+	cmamem_stats.refusals_next = (cmamem_stats.refusals_next + 1) %
+				     CMAMEM_REFUSALS_KEPT;
+	cmamem_stats.refusals_nr = min(cmamem_stats.refusals_nr + 1,
+				       CMAMEM_REFUSALS_KEPT);
 	mutex_unlock(&cmamem.lock);
+}
+
+/**
+ * cmamem_refusals_show - the last failed allocations, newest first
+ * @m:		the debugfs refusals file
+ *
+ * The header, then "age_ms uid pid comm size reason errno" per failure.
+ */
+void cmamem_refusals_show(struct seq_file *m)
+{
+	u64 now = ktime_get_boottime_ns();
+	const struct cmamem_refusal_rec *r;
+	char comm[TASK_COMM_LEN];
+	unsigned int i, at;
+
+	/* The column names are an interface: keep them. */
+	seq_puts(m, "age_ms uid pid comm size reason errno\n");
+	mutex_lock(&cmamem.lock);
+	for (i = 0; i < cmamem_stats.refusals_nr; i++) {
+		at = (cmamem_stats.refusals_next + CMAMEM_REFUSALS_KEPT - 1 -
+		      i) % CMAMEM_REFUSALS_KEPT;
+		r = &cmamem_stats.refusals[at];
+		cmamem_comm_word(comm, r->comm);
+		seq_printf(m, "%llu %u %d %s %llu %s %d\n",
+			   div_u64(now - r->time_ns, NSEC_PER_MSEC),
+			   from_kuid(&init_user_ns, r->uid), r->pid, comm,
+			   r->size, cmamem_refusal_names[r->why], r->err);
+	}
+	mutex_unlock(&cmamem.lock);
+}
+
+/* The stats file's line of the failures for @why, under cmamem.lock. */
+static void cmamem_failed_show(struct seq_file *m, enum cmamem_refusal why)
+{
+	seq_printf(m, "failed_%s %llu\n", cmamem_refusal_names[why],
+		   cmamem_stats.failed[why]);
 }
 
 /**
@@ -258,12 +356,7 @@ void cmamem_alloc_failed(int err)
  */
 void cmamem_stats_show(struct seq_file *m)
 {
-	static const char *const fail_names[CMAMEM_FAIL_NR] = {
-		[CMAMEM_FAIL_NOMEM] = "nomem",
-		[CMAMEM_FAIL_LIMIT] = "over_limit",
-		[CMAMEM_FAIL_BADARG] = "bad_arg",
-		[CMAMEM_FAIL_OTHER] = "other",
-	};
+	u64 over_limit = 0;
 	unsigned int i;
 
 	mutex_lock(&cmamem.lock);
@@ -272,9 +365,14 @@ void cmamem_stats_show(struct seq_file *m)
 	seq_printf(m, "allocs_cma %llu\n", cmamem_stats.allocs_cma);
 	seq_printf(m, "pool_fallbacks %llu\n", cmamem_stats.pool_fallbacks);
 	seq_printf(m, "frees %llu\n", cmamem_stats.frees);
-	for (i = 0; i < CMAMEM_FAIL_NR; i++)
-		seq_printf(m, "failed_%s %llu\n", fail_names[i],
-			   cmamem_stats.failed[i]);
+	/* Every limit's refusals count as one, failed_over_limit. */
+	for (i = 0; i < CMAMEM_REFUSED_NR; i++)
+		if (cmamem_refusal_is_limit(i))
+			over_limit += cmamem_stats.failed[i];
+	cmamem_failed_show(m, CMAMEM_REFUSED_NOMEM);
+	seq_printf(m, "failed_over_limit %llu\n", over_limit);
+	cmamem_failed_show(m, CMAMEM_REFUSED_BAD_ARG);
+	cmamem_failed_show(m, CMAMEM_REFUSED_OTHER);
 	seq_printf(m, "used_bytes %llu\n", cmamem.used_bytes);
 	seq_printf(m, "buffers %u\n", cmamem.nr_bufs);
 	seq_printf(m, "peak_bytes %llu\n", cmamem_stats.peak_bytes);

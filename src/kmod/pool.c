@@ -70,6 +70,7 @@
  * @page:	its first page
  * @dma_addr:	its DMA address
  * @size:	bytes
+ * @used_bytes:	bytes in live buffers; the rest is free, clean or dirty
  * @abandoned:	an extent was left to holders of its pages at unload: the
  *		chunk cannot go back to CMA
  */
@@ -79,6 +80,7 @@ struct cmamem_pool_chunk {
 	struct page *page;
 	dma_addr_t dma_addr;
 	size_t size;
+	size_t used_bytes;
 	bool abandoned;
 };
 
@@ -108,7 +110,6 @@ static struct {
 	wait_queue_head_t zeroed;	/* woken when @zeroed_seq moves */
 	unsigned long zeroed_seq;	/* extents zeroed so far */
 	size_t bytes;		/* in chunks */
-	size_t used_bytes;	/* in live buffers */
 	size_t dirty_bytes;	/* freed, not yet zeroed (both lists) */
 	u64 zeroed_background;	/* bytes the work item zeroed */
 	u64 zeroed_inline;	/* bytes an allocation had to zero itself */
@@ -276,7 +277,7 @@ static bool cmamem_pool_take(struct cmamem_pool_extent *ext, u64 align)
 		if (addr) {
 			ext->chunk = chunk;
 			ext->addr = addr;
-			cmamem_pool.used_bytes += ext->size;
+			chunk->used_bytes += ext->size;
 			return true;
 		}
 	}
@@ -335,7 +336,7 @@ err_give_back:
 	/* Never handed out: still clean. */
 	mutex_lock(&cmamem_pool.lock);
 	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
-	cmamem_pool.used_bytes -= ext->size;
+	ext->chunk->used_bytes -= ext->size;
 	mutex_unlock(&cmamem_pool.lock);
 err_free:
 	kfree(ext);
@@ -354,7 +355,7 @@ void cmamem_pool_free(struct cmamem_buf *buf)
 	buf->extent = NULL;
 	mutex_lock(&cmamem_pool.lock);
 	list_add_tail(&ext->node, &cmamem_pool.dirty);
-	cmamem_pool.used_bytes -= ext->size;
+	ext->chunk->used_bytes -= ext->size;
 	cmamem_pool.dirty_bytes += ext->size;
 	mutex_unlock(&cmamem_pool.lock);
 	queue_work(system_unbound_wq, &cmamem_pool.zero_work);
@@ -375,7 +376,7 @@ void cmamem_pool_abandon(struct cmamem_buf *buf)
 	/* Free in genalloc only, so that gen_pool_destroy() finds it empty. */
 	gen_pool_free(ext->chunk->gp, ext->addr, ext->size);
 	ext->chunk->abandoned = true;
-	cmamem_pool.used_bytes -= ext->size;
+	ext->chunk->used_bytes -= ext->size;
 	mutex_unlock(&cmamem_pool.lock);
 	kfree(ext);
 }
@@ -620,6 +621,18 @@ static ssize_t cmamem_pool_largest_free(size_t *largest)
 	return ret;
 }
 
+/* Bytes in live buffers, under the lock: each chunk counts its own. */
+static size_t cmamem_pool_used_bytes(void)
+{
+	struct cmamem_pool_chunk *chunk;
+	size_t used = 0;
+
+	lockdep_assert_held(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+		used += chunk->used_bytes;
+	return used;
+}
+
 static size_t cmamem_pool_clean_bytes(void)
 {
 	struct cmamem_pool_chunk *chunk;
@@ -646,6 +659,26 @@ void cmamem_pool_stats_show(struct seq_file *m)
 		   cmamem_pool.zeroed_background);
 	seq_printf(m, "pool_zeroed_inline_bytes %llu\n",
 		   cmamem_pool.zeroed_inline);
+	mutex_unlock(&cmamem_pool.lock);
+}
+
+/**
+ * cmamem_pool_chunks_show - the debugfs pool_chunks file
+ * @m:		the file
+ *
+ * The header, then "dma_addr size used_bytes" per chunk, in the order
+ * allocations try them. Only reads, under the lock.
+ */
+void cmamem_pool_chunks_show(struct seq_file *m)
+{
+	struct cmamem_pool_chunk *chunk;
+
+	/* The column names are an interface: keep them. */
+	seq_puts(m, "dma_addr size used_bytes\n");
+	mutex_lock(&cmamem_pool.lock);
+	list_for_each_entry(chunk, &cmamem_pool.chunks, node)
+		seq_printf(m, "%pad %zu %zu\n", &chunk->dma_addr, chunk->size,
+			   chunk->used_bytes);
 	mutex_unlock(&cmamem_pool.lock);
 }
 
@@ -687,7 +720,7 @@ static ssize_t pool_used_bytes_show(struct device *dev,
 	size_t v;
 
 	mutex_lock(&cmamem_pool.lock);
-	v = cmamem_pool.used_bytes;
+	v = cmamem_pool_used_bytes();
 	mutex_unlock(&cmamem_pool.lock);
 	return sysfs_emit(page, "%zu\n", v);
 }
@@ -700,7 +733,7 @@ static ssize_t pool_free_bytes_show(struct device *dev,
 	size_t v;
 
 	mutex_lock(&cmamem_pool.lock);
-	v = cmamem_pool.bytes - cmamem_pool.used_bytes;
+	v = cmamem_pool.bytes - cmamem_pool_used_bytes();
 	mutex_unlock(&cmamem_pool.lock);
 	return sysfs_emit(page, "%zu\n", v);
 }

@@ -19,6 +19,7 @@ void cmamem_pool_free(struct cmamem_buf *buf);
 void cmamem_pool_abandon(struct cmamem_buf *buf);
 bool cmamem_pool_empty(void);
 void cmamem_pool_stats_show(struct seq_file *m);
+void cmamem_pool_chunks_show(struct seq_file *m);
 
 extern const struct attribute_group cmamem_pool_group;
 extern bool cmamem_pool_zero_paused;

@@ -90,6 +90,7 @@ arm() {
 
 @test "debugfs and sysfs files exist with root-only modes; no limits by default" {
 	run target_run stat -c '%n %a' "$CMAMEM_DEBUGFS/buffers" "$CMAMEM_DEBUGFS/stats" \
+		"$CMAMEM_DEBUGFS/refusals" "$CMAMEM_DEBUGFS/pool_chunks" \
 		"${LIMITS[@]/#/$CMAMEM_SYSFS/}" \
 		"$CMAMEM_SYSFS/used_bytes" "$CMAMEM_SYSFS/buffers" "$CMAMEM_SYSFS/peak_bytes" \
 		"$CMAMEM_DEBUGFS/fail_alloc/probability" "$CMAMEM_DEBUGFS/fail_map/probability" \
@@ -97,6 +98,8 @@ arm() {
 	assert_success
 	assert_output "$CMAMEM_DEBUGFS/buffers 400
 $CMAMEM_DEBUGFS/stats 400
+$CMAMEM_DEBUGFS/refusals 400
+$CMAMEM_DEBUGFS/pool_chunks 400
 $CMAMEM_SYSFS/max_total_bytes 644
 $CMAMEM_SYSFS/max_buffer_bytes 644
 $CMAMEM_SYSFS/max_buffers 644
@@ -282,6 +285,37 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	assert_success
 	CMAMEM_TRACKED+=("$output")
 	set_limit max_bytes_per_uid_unprivileged "$def"
+}
+
+@test "refusals: the last 16 failed allocations, newest first, each with the limit or cause and the errno" {
+	local pid i age=0 a
+	[ "$(sysfs pool_bytes)" -eq 0 ] || fail "the pool has memory, so --from pool would not fail"
+	target_sh "echo 65536 >$CMAMEM_SYSFS/max_buffer_bytes; echo 4096 >$CMAMEM_SYSFS/max_bytes_per_uid"
+	run_cmamem 5 alloc 65537
+	run as_user $UID_A "$CMAMEM_BIN" alloc 8K
+	[ "$status" -eq 5 ] || fail "uid $UID_A over quota: exit $status, output $output"
+	# No pool: the pool cannot give the memory.
+	run_cmamem 1 alloc 4K --from pool
+	run target_run head -4 "$CMAMEM_DEBUGFS/refusals"
+	assert_success
+	assert_line -n 0 "age_ms uid pid comm size reason errno"
+	# ENOMEM 12, EDQUOT 122, ENOSPC 28; the size asked, not rounded up.
+	assert_line -n 1 --regexp '^[0-9]+ 0 [0-9]+ cmamem 4096 nomem 12$'
+	assert_line -n 2 --regexp "^[0-9]+ $UID_A [0-9]+ cmamem 8192 max_bytes_per_uid 122\$"
+	assert_line -n 3 --regexp '^[0-9]+ 0 [0-9]+ cmamem 65537 max_buffer_bytes 28$'
+
+	# 20 more: the 16 newest are kept, newest first (sizes 20 down to 5).
+	run_helper 0 mgmt refuse 20
+	pid=${output#pid }
+	run target_run cat "$CMAMEM_DEBUGFS/refusals"
+	[ "${#lines[@]}" -eq 17 ] || fail "$((${#lines[@]} - 1)) refusals kept, not 16: $output"
+	for ((i = 1; i <= 16; i++)); do
+		[[ ${lines[i]} =~ ^([0-9]+)\ 0\ $pid\ mgmt\ $((21 - i))\ bad_arg\ 22$ ]] ||
+			fail "line $i: '${lines[i]}'"
+		a=${BASH_REMATCH[1]}
+		[ "$a" -ge "$age" ] || fail "line $i is $a ms old, the one before $age ms"
+		age=$a
+	done
 }
 
 @test "lowering limits under current use keeps every buffer and its data" {

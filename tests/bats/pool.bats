@@ -63,6 +63,37 @@ source_of() {
 	[ "$(pool_value pool_bytes)" -eq 8388608 ]
 }
 
+@test "debugfs pool_chunks: a line per chunk, the sizes add up to pool_bytes, used_bytes follows the buffers" {
+	local a dma line addr size used sum=0 n=0
+	resize 8M 8388608
+	resize 12M 12582912
+	track_alloc 1M --from pool
+	a=$output
+	run_cmamem 0 info "$a" --json
+	[[ $output =~ \"dma_addr\":([0-9]+) ]] || fail "no dma_addr in $output"
+	dma=${BASH_REMATCH[1]}
+	run target_run cat "$CMAMEM_DEBUGFS/pool_chunks"
+	assert_line -n 0 "dma_addr size used_bytes"
+	# Two resizes, two chunks at least; the buffer's is 1M used.
+	[ "${#lines[@]}" -ge 3 ] || fail "fewer than two chunks: $output"
+	for line in "${lines[@]:1}"; do
+		read -r addr size used <<<"$line"
+		[[ $addr =~ ^0x[0-9a-f]+$ ]] || fail "dma_addr '$addr' in '$line'"
+		if ((dma >= addr && dma < addr + size)); then
+			n=$((n + 1))
+			[ "$used" -eq 1048576 ] || fail "the buffer's chunk: '$line'"
+		else
+			[ "$used" -eq 0 ] || fail "a chunk without the buffer: '$line'"
+		fi
+		sum=$((sum + size))
+	done
+	[ "$n" -eq 1 ] || fail "the buffer at $dma is in $n chunks: $output"
+	[ "$sum" -eq 12582912 ] || fail "the chunks add up to $sum bytes: $output"
+	run_cmamem 0 free "$a"
+	run target_sh "awk 'NR > 1 { s += \$3 } END { print s }' $CMAMEM_DEBUGFS/pool_chunks"
+	assert_output 0
+}
+
 @test "exhaustion: auto falls back to CMA, --from pool fails with ENOMEM, --from cma skips the pool" {
 	local fb0 p0 c0 a b c d
 	resize 4M 4194304

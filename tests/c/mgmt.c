@@ -9,6 +9,9 @@
  *   mgmt fault-map       mmap fails with ENOMEM once (fail_map armed)
  *   mgmt fault-export    EXPORT fails with ENOMEM once (fail_export armed)
  *   mgmt bad-arg         ALLOC of size 0: EINVAL (a bad-argument failure)
+ *   mgmt refuse N        N ALLOCs of sizes 1 to N, each refused (EINVAL, an
+ *                        invalid cache mode); prints "pid P", for the
+ *                        debugfs refusals file
  *
  * The fault subtests expect the shell to have armed the fault point with
  * times=1; after the failure the same call must succeed.
@@ -134,12 +137,29 @@ static void bad_arg(int argc, char **argv)
 	close(fd);
 }
 
+static void refuse(int argc, char **argv)
+{
+	long n = strtol(argv[0], NULL, 10), i;
+	struct cma_mem_alloc a;
+	int fd = t_open();
+
+	(void)argc;
+	if (n <= 0)
+		DIE("bad count %s", argv[0]);
+	for (i = 1; i <= n; i++)
+		EXPECT_ERR(t_alloc(fd, i, CMA_MEM_CACHE_MASK, NULL, &a),
+			   -EINVAL);
+	printf("pid %d\n", (int)getpid());
+	close(fd);
+}
+
 static const struct t_subtest tests[] = {
 	{ "many", many, 1, "N" },
 	{ "fault-alloc", fault_alloc, 0, "" },
 	{ "fault-map", fault_map, 0, "" },
 	{ "fault-export", fault_export, 0, "" },
 	{ "bad-arg", bad_arg, 0, "" },
+	{ "refuse", refuse, 1, "N" },
 };
 
 T_MAIN(tests)
