@@ -63,9 +63,10 @@ ONCE=(top --once --interval 0.1)
 @test "without root: CMA, use and the pool; the rest named as not shown, with the fix" {
 	run --separate-stderr as_user 1000 "$CMAMEM_BIN" "${ONCE[@]}" --json
 	assert_success
-	run jq -c '[.cma.total_bytes, .cmamem.used_bytes, .pool.pool_bytes] | map(type)' <<<"$output"
+	local json=$output
+	run jq -c '[.cma.total_bytes, .cmamem.used_bytes, .pool.pool_bytes] | map(type)' <<<"$json"
 	assert_output '["number","number","number"]'
-	run jq -c '[.allocs, .latency, .refusals, .processes], ([.unavailable[].sections[]] | sort), ([.unavailable[].fix] | unique)' <<<"$output"
+	run jq -c '[.allocs, .latency, .refusals, .processes], ([.unavailable[].sections[]] | sort), ([.unavailable[].fix] | unique)' <<<"$json"
 	assert_output "$(printf '%s\n' '[null,null,null,null]' '["allocs","latency","processes","refusals"]' '["run it as root"]')"
 	run --separate-stderr as_user 1000 "$CMAMEM_BIN" "${ONCE[@]}"
 	assert_success

@@ -19,32 +19,45 @@ screen_start() {
 		>"$BATS_TEST_TMPDIR/screen" 3>&- &
 	SCREEN_JOB=$!
 	exec {SCREEN}<"$BATS_TEST_TMPDIR/screen"
+	# mawk reads a pipe in blocks, and waits to fill one, unless told to
+	# read lines as they come; gawk does that by itself.
+	SCREEN_AWK_OPTS=
+	[[ $(awk -W version 2>&1) != mawk* ]] || SCREEN_AWK_OPTS="-W interactive"
 }
 
 # screen_until shows|lacks REGEX: read until a whole frame has (shows) or
-# has not (lacks) a line matching REGEX; that frame, its escapes taken
-# out, is then in $frame. At most 200 frames, 60 s a line.
+# has not (lacks) a line matching REGEX (an awk ERE); that frame, its
+# escapes taken out, is then in $frame. At most 200 frames, and 60 s.
+# awk reads the frames, not bash: bash reads a pipe a byte at a time, which
+# in the debug guest was slower than top drew.
 screen_until() {
-	local want=$1 re=$'\n'$2 line cur="" frames=0 has
-	while IFS= read -r -t 60 -u "$SCREEN" line; do
-		line=${line//$'\r'/}
-		line=${line//$'\e[K'/}
-		line=${line//$'\e[J'/}
-		if [[ $line == *$'\e[H'* ]]; then
-			cur+=${line%%$'\e[H'*}
-			has=no
-			[[ $'\n'$cur =~ $re ]] && has=yes
-			if ((frames++)) && [ "$want/$has" = shows/yes -o "$want/$has" = lacks/no ]; then
-				frame=$cur
-				return 0
-			fi
-			((frames < 200)) || break
-			cur=""
-			line=${line##*$'\e[H'}
-		fi
-		cur+=$line$'\n'
-	done
-	fail "no frame $want '$2' (after $frames frames)"
+	frame=$(SCREEN_WANT=$1 SCREEN_RE=$2 timeout 60 awk $SCREEN_AWK_OPTS '
+		BEGIN { want = ENVIRON["SCREEN_WANT"] == "shows"; re = ENVIRON["SCREEN_RE"] }
+		function add(text) {
+			cur = cur text "\n"
+			if (text ~ re)
+				has = 1
+		}
+		{
+			gsub(/\r|\033\[[JK]/, "")
+			while ((at = index($0, "\033[H"))) {
+				add(substr($0, 1, at - 1))
+				# The first frame may have begun before this read.
+				if (frames++ && has == want) {
+					printf "%s", cur
+					found = 1
+					exit
+				}
+				if (frames > 200)
+					exit
+				cur = ""
+				has = 0
+				$0 = substr($0, at + 3)
+			}
+			add($0)
+		}
+		END { exit !found }' <&"$SCREEN") ||
+		fail "no frame $1 '$2' (within 200 frames or 60 s)"
 }
 
 # screen_quit: after the key that quits: the program must exit 0, with the
