@@ -31,6 +31,17 @@ static void *grow(void *v, size_t size, size_t len, size_t *cap)
 	return v;
 }
 
+/* A parse's end: @v (@len elements) for the caller, or freed on @err. */
+static void *result(int err, void *v, size_t len, size_t *n)
+{
+	if (err) {
+		free(v);
+		return NULL;
+	}
+	*n = len;
+	return v;
+}
+
 /* --- holders --- */
 
 const char *const held_kind_names[HELD_KINDS] = { "handle", "map", "export" };
@@ -84,13 +95,8 @@ int parse_holders(FILE *f, struct holder **out, size_t *n)
 	}
 	free(line);
 	fclose(f);
-	if (err) {
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	*out = result(err, v, len, n);
+	return err;
 }
 
 /* --- buffers --- */
@@ -134,13 +140,8 @@ int parse_buffer_sizes(FILE *f, struct buffer_size **out, size_t *n)
 	}
 	free(line);
 	fclose(f);
-	if (err) {
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = len;
-	return 0;
+	*out = result(err, v, len, n);
+	return err;
 }
 
 uint64_t buffer_size_of(const struct buffer_size *s, size_t n, uint32_t id)
