@@ -85,8 +85,8 @@ static void on_tstp(int sig)
 	if (active)
 		terminal_leave();
 	signal(sig, SIG_DFL);
-	raise(sig);		/* delivered when this handler returns */
 	errno = e;
+	raise(sig);		/* delivered when this handler returns */
 }
 
 static void on_tstp_install(void);

@@ -38,14 +38,13 @@ line(struct lines *l, const char *fmt, ...)
 	l->n++;
 }
 
-static void title(struct lines *l, const struct top_snapshot *s,
-		  const struct top_view *v)
+static void title(struct lines *l, const struct top_view *v)
 {
 	char keys[160] = "";
-	size_t i, n = 0;
 
-	(void)s;
 	if (v->keys) {
+		size_t i, n = 0;
+
 		for (i = 0; i < TOP_SORT_NR; i++)
 			n += (size_t)snprintf(keys + n, sizeof(keys) - n,
 					      "  %c %s", top_sort_keys[i],
@@ -210,7 +209,7 @@ void top_show_text(FILE *out, const struct top_snapshot *s,
 {
 	struct lines l = { out, 0 };
 
-	title(&l, s, v);
+	title(&l, v);
 	summary(&l, s);
 	not_shown(&l, s);
 	refusals(&l, s, v->max_refusals);

@@ -88,7 +88,7 @@ static void read_sysfs(struct top_snapshot *s)
 	s->have_usage = !ret;
 
 	ret = 0;
-	for (i = 0; pool_names[i] && i < ARRAY_LEN(s->pool) && !ret; i++) {
+	for (i = 0; i < ARRAY_LEN(s->pool) && pool_names[i] && !ret; i++) {
 		ret = read_u64(sysfs_dir(), pool_names[i], &s->pool[i]);
 		if (ret)
 			missing(s, "pool", sysfs_dir(), pool_names[i], ret);
