@@ -5,7 +5,7 @@
 # `cmamem list -v` (the table: ID first, NAME last, "-" for none). The
 # device named by -d/--device on the line is the one asked.
 
-_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool map"
+_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool map top"
 _cmamem_global="--device --json --quiet --verbose --version --help"
 
 # The options of ACTION, as `cmamem ACTION --help` lists them.
@@ -22,6 +22,7 @@ _cmamem_options() {
 	list) echo "--all" ;;
 	limits) echo "--set" ;;
 	pool) echo "--resize" ;;
+	top) echo "--interval --sort --once" ;;
 	esac
 }
 
@@ -65,7 +66,7 @@ _cmamem() {
 		-d | --device | -n | --name | -c | --cache | -a | --align | -f | --from | \
 		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | --output | \
 		-l | --length | --for | -F | --format | -e | --endian | -A | --algo | \
-		-t | --dest-offset | -T | --to) skip=1 ;;
+		-t | --dest-offset | -T | --to | --interval | --sort) skip=1 ;;
 		-*) ;;
 		*)
 			if [ -z "$action" ]; then
@@ -111,8 +112,9 @@ _cmamem() {
 	-F | --format) COMPREPLY=($(compgen -W "hex raw u8 u16 u32 u64" -- "$cur")); return ;;
 	-e | --endian) COMPREPLY=($(compgen -W "little big" -- "$cur")); return ;;
 	-A | --algo) COMPREPLY=($(compgen -W "sha256 crc32" -- "$cur")); return ;;
+	--sort) COMPREPLY=($(compgen -W "bytes pid buffers mapped exports" -- "$cur")); return ;;
 	-n | --name | -a | --align | -p | --pattern | -w | --word | -s | --seed | \
-	--offset | -l | --length | -t | --dest-offset)
+	--offset | -l | --length | -t | --dest-offset | --interval)
 		return
 		;;
 	esac

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "debugfs.h"
 #include "size.h"
 
 static const char *const limit_names[] = {
@@ -49,42 +50,19 @@ int open_file(const char *dir, const char *file, const char *mode, FILE **fp)
 
 /* --- stats --- */
 
-struct stat_line {
-	char key[64];
-	uint64_t val;
-};
-
-static uint64_t stat_get(const struct stat_line *s, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s[i].key, key))
-			return s[i].val;
-	return 0;
-}
-
 int action_stats(struct cli *cli)
 {
-	struct stat_line s[64];
-	char line[256], h[32];
-	size_t n = 0, i;
-	uint64_t lo = 0;
+	struct stat_line s[STATS_MAX];
+	struct latency_bucket b[STATS_MAX];
+	size_t n = 0, nb, i;
+	char h[32];
 	FILE *f;
 	int ret;
 
 	ret = open_file(debugfs_dir(), "stats", "r", &f);
 	if (ret)
 		return ret;
-	while (n < sizeof(s) / sizeof(s[0]) && fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "%63s %llu", s[n].key, &v) == 2) {
-			s[n].val = v;
-			n++;
-		}
-	}
-	fclose(f);
+	parse_stats(f, s, &n);
 
 	if (cli->json) {
 		struct json_obj j;
@@ -115,18 +93,16 @@ int action_stats(struct cli *cli)
 	printf("largest buffer: %s\n", h);
 	printf("allocation latency: worst %" PRIu64 " us\n",
 	       stat_get(s, n, "latency_max_us"));
-	for (i = 0; i < n; i++) {
-		unsigned long long hi;
-
-		if (sscanf(s[i].key, "latency_us_lt_%llu", &hi) == 1) {
-			if (s[i].val)
-				printf("  %8" PRIu64 " - %8llu us: %" PRIu64 "\n",
-				       lo, hi, s[i].val);
-			lo = hi;
-		} else if (!strncmp(s[i].key, "latency_us_ge_", 14) && s[i].val) {
-			printf("  %8" PRIu64 " us or more: %" PRIu64 "\n", lo,
-			       s[i].val);
-		}
+	nb = stats_latency(s, n, b, STATS_MAX);
+	for (i = 0; i < nb; i++) {
+		if (!b[i].count)
+			continue;
+		if (b[i].hi)
+			printf("  %8" PRIu64 " - %8" PRIu64 " us: %" PRIu64 "\n",
+			       b[i].lo, b[i].hi, b[i].count);
+		else
+			printf("  %8" PRIu64 " us or more: %" PRIu64 "\n",
+			       b[i].lo, b[i].count);
 	}
 	return EXIT_OK;
 }
@@ -253,7 +229,7 @@ int action_limits(struct cli *cli)
 
 /* --- pool --- */
 
-static const char *const pool_names[] = {
+const char *const pool_names[] = {
 	"pool_bytes", "pool_used_bytes", "pool_free_bytes",
 	"pool_largest_free", "pool_clean_bytes", "pool_lent_bytes", NULL,
 };

@@ -5,6 +5,7 @@
  * line, and returns EXIT_USAGE before anything touches the device.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/cma_mem.h>
@@ -201,6 +202,24 @@ int arg_word(const char *what, const char *s, const char *const *words,
 				      !i ? "" : words[i + 1] ? ", " : " or ",
 				      words[i]);
 	return cli_usage("invalid %s '%s': expected %s", what, s, list);
+}
+
+int arg_seconds(const char *what, const char *s, double min, double max,
+		double *out)
+{
+	size_t digits = strspn(s, "0123456789"), frac = 0;
+
+	/* Decimal digits and one point: strtod() alone takes "inf", "1e3". */
+	if (s[digits] == '.')
+		frac = strspn(s + digits + 1, "0123456789") + 1;
+	if ((!digits && frac < 2) || s[digits + frac])
+		return cli_usage("invalid %s '%s': not a number of seconds (such as 2 or 0.5)",
+				 what, s);
+	*out = strtod(s, NULL);
+	if (*out < min || *out > max)
+		return cli_usage("invalid %s '%s': out of range (%g to %g seconds)",
+				 what, s, min, max);
+	return 0;
 }
 
 int arg_offlen(const struct cli *cli, uint64_t *off, uint64_t *len)

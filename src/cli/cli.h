@@ -89,6 +89,9 @@ int arg_word(const char *what, const char *s, const char *const *words,
 	     int *index);
 /* --offset and --length: *len is 0 when --length was not given. */
 int arg_offlen(const struct cli *cli, uint64_t *off, uint64_t *len);
+/* Seconds, as 2, 0.5 or .25, from @min to @max. */
+int arg_seconds(const char *what, const char *s, double min, double max,
+		double *out);
 /* Check a range against the buffer; a *len of 0 becomes "to the end". */
 int range_check(const struct buf_ref *ref, uint64_t size, uint64_t off,
 		uint64_t *len);
@@ -105,8 +108,11 @@ int buf_fail(int err, const struct buf_ref *ref);
 const char *sysfs_dir(void);
 const char *debugfs_dir(void);
 void cma_debugfs_dir(char *out, size_t len);	/* CONFIG_CMA_DEBUGFS's */
+const char *meminfo_path(void);
 /* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
 int read_u64(const char *dir, const char *name, uint64_t *v);
+/* kB values from meminfo by key; a key not there stays -1. 0 or -errno. */
+int read_meminfo(const char *const *keys, int64_t *kb, int n);
 int explain_open(int err, const char *path);
 int explain_alloc(struct cmamem *dev, int err, const char *what,
 		  uint64_t size, uint64_t align, uint32_t flags);
@@ -171,6 +177,8 @@ void json_str(struct json_obj *j, const char *key, const char *s); /* NULL: null
 void json_bool(struct json_obj *j, const char *key, int v);
 void json_null(struct json_obj *j, const char *key);
 void json_end(struct json_obj *j);		/* "}" (no newline) */
+/* A number with @decimals digits after the point: a rate, seconds. */
+void json_double(struct json_obj *j, const char *key, double v, int decimals);
 void json_key(struct json_obj *j, const char *key); /* the value is the caller's */
 void print_info_json_with(const struct cmamem_info *info,
 			  void (*extra)(struct json_obj *j, uint32_t id));
@@ -194,11 +202,14 @@ int action_cmp(struct cli *cli);
 int action_copy(struct cli *cli);
 int action_verify(struct cli *cli);
 int action_export(struct cli *cli);
+int action_top(struct cli *cli);
 /* admin.c */
 int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
 int action_pool(struct cli *cli);
 int admin_list_all(struct cli *cli);
+/* The pool's sysfs files, as `pool` shows them; NULL-terminated. */
+extern const char *const pool_names[];
 int open_file(const char *dir, const char *file, const char *mode, FILE **fp);
 #define MAX_WORDS	32
 size_t split(char *line, char **words);	/* up to MAX_WORDS, in place */

@@ -43,7 +43,7 @@ const char *sysfs_dir(void)
 	return dir_of("CMAMEM_SYSFS", "/sys/class/misc/cma_mem");
 }
 
-static const char *meminfo_path(void)
+const char *meminfo_path(void)
 {
 	return dir_of("CMAMEM_MEMINFO", "/proc/meminfo");
 }
@@ -78,19 +78,6 @@ int read_u64(const char *dir, const char *name, uint64_t *v)
 		return -EINVAL;
 	*v = x;
 	return 0;
-}
-
-/* "64K", "48M": human() into a buffer of its own, for printf arguments. */
-struct hsize {
-	char s[32];
-};
-
-static struct hsize hs(uint64_t v)
-{
-	struct hsize h = { "" };
-
-	human(v, h.s, sizeof(h.s));
-	return h;
 }
 
 /* --- open --- */
@@ -342,8 +329,7 @@ static int over_uid_limit(struct cmamem *dev, const char *what, uint64_t bytes)
 	return EXIT_LIMIT;
 }
 
-/* kB values from meminfo by key; a key not there stays -1. */
-static int read_meminfo(const char *const *keys, int64_t *kb, int n)
+int read_meminfo(const char *const *keys, int64_t *kb, int n)
 {
 	char line[256];
 	FILE *f = fopen(meminfo_path(), "r");

@@ -166,6 +166,16 @@ static const struct action_type actions[] = {
 	  "number in $CMAMEM_DMABUF_FD ($CMAMEM_BUFFER_ID and $CMAMEM_BUFFER_SIZE\n"
 	  "too). cmamem becomes CMD, so the exit status is CMD's (126 and 127 if\n"
 	  "it cannot run, as in sh). Put -- before CMD, so its options stay its own." },
+	[ACT_TOP] = { "top", action_top, 0, 0, "",
+	  "a live view of CMA, the pool and who holds buffers, as top(1)",
+	  "Redraws every --interval seconds: CMA's total and free memory, what\n"
+	  "cmamem uses, the pool, the allocation rate and latency percentiles, the\n"
+	  "last refused allocations, and one row per process that holds buffers\n"
+	  "(pid, comm, uid, buffers, bytes, mapped bytes, exports). Keys: M bytes,\n"
+	  "N pid, B buffers, m mapped, E exports (sort by), R reverse, q quit.\n"
+	  "--once prints one screen, --json one JSON document per refresh. Rows,\n"
+	  "rate, latency and refusals come from debugfs (root); without it, top\n"
+	  "shows the rest and says what it cannot show and why." },
 };
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))

@@ -24,6 +24,7 @@ enum action_id {
 	ACT_CHECKSUM, ACT_CMP, ACT_COPY, ACT_VERIFY, ACT_STATS, ACT_HOLDERS,
 	ACT_MAP,
 	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
+	ACT_TOP,
 	ACT_NR
 };
 
@@ -97,7 +98,13 @@ enum action_id {
 	X(SET, set, STR, "set", 0, "NAME=VALUE", ON(LIMITS),		\
 	  "set one limit; VALUE in alloc's size syntax, 0 for none")	\
 	X(RESIZE, resize, STR, "resize", 0, "SIZE", ON(POOL),		\
-	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)")
+	  "make the pool SIZE bytes (alloc's size syntax; 0: no pool)") \
+	X(INTERVAL, interval, STR, "interval", 0, "SECONDS", ON(TOP),	\
+	  "seconds between refreshes, 0.1 to 86400 (default 1; 0.5 too)") \
+	X(SORT, sort, STR, "sort", 0, "KEY", ON(TOP),			\
+	  "order the processes by bytes (default), pid, buffers, mapped or exports") \
+	X(ONCE, once, FLAG, "once", 0, NULL, ON(TOP),			\
+	  "print one screen (with --json, one document) and exit")
 
 /* The option codes popt hands back: OPT_DEVICE... (0 is popt's "none"). */
 #define CLI_OPTION_CODE(id, ...)	OPT_##id,

@@ -77,6 +77,12 @@ void json_str(struct json_obj *j, const char *key, const char *s)
 		fputs("null", stdout);
 }
 
+void json_double(struct json_obj *j, const char *key, double v, int decimals)
+{
+	json_key(j, key);
+	printf("%.*f", decimals, v);
+}
+
 void json_bool(struct json_obj *j, const char *key, int v)
 {
 	json_key(j, key);

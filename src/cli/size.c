@@ -101,3 +101,11 @@ void human(uint64_t v, char *out, size_t len)
 	else
 		snprintf(out, len, "%" PRIu64 "%c", v, units[u]);
 }
+
+struct hsize hs(uint64_t v)
+{
+	struct hsize h = { "" };
+
+	human(v, h.s, sizeof(h.s));
+	return h;
+}

@@ -28,4 +28,10 @@ int parse_size(const char *s, uint64_t *out, const char **why);
  */
 void human(uint64_t v, char *out, size_t len);
 
+/* human() into a buffer of its own, for printf arguments: hs(v).s. */
+struct hsize {
+	char s[32];
+};
+struct hsize hs(uint64_t v);
+
 #endif

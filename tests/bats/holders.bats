@@ -11,6 +11,7 @@
 
 load test_helper/common
 load test_helper/buffers
+load test_helper/holder
 bats_require_minimum_version 1.5.0
 
 # uid 1000 uses the device too (the last test): other_users makes it 0666
@@ -18,50 +19,9 @@ bats_require_minimum_version 1.5.0
 load test_helper/other_users
 setup() { HOLDER_PGID=; }
 teardown() {
-	# A test that failed midway: its holders go with their process group.
-	if [ -n "$HOLDER_PGID" ]; then
-		target_run kill -KILL -- "-$HOLDER_PGID" 2>/dev/null
-		wait "$HOLDER_JOB" 2>/dev/null
-	fi
+	holder_teardown
 	free_tracked
 	common_teardown
-}
-
-# hold SUBTEST [ARGS]: start the holder program; then next_stage.
-hold() {
-	coproc HOLDER { target_run "$CMAMEM_TESTS/holders" "$@" 2>&1; }
-	HOLDER_JOB=$HOLDER_PID
-}
-
-# next_stage N: read the holder's lines up to "stage N ...", and set the
-# variables its key=value words name (id, parent, child...).
-next_stage() {
-	local line word
-	while IFS= read -r -t 300 -u "${HOLDER[0]}" line; do
-		for word in $line; do
-			[[ $word =~ ^[a-z]+=[0-9]+$ ]] && declare -g "$word"
-		done
-		[[ $line == "stage $1 "* ]] && return 0
-		[[ $line == stage* || $line == done ]] &&
-			fail "expected stage $1, the holder printed: $line"
-		echo "holder: $line" >&2
-	done
-	fail "the holder stopped before stage $1"
-}
-
-# go: let the holder take its next step (it leads its process group).
-go() {
-	target_run kill -USR1 "$HOLDER_PGID"
-}
-
-# finish: the holder's last step; it must print done and exit 0.
-finish() {
-	local line
-	go
-	IFS= read -r -t 300 -u "${HOLDER[0]}" line
-	[ "$line" = done ] || fail "the holder printed '$line', not done"
-	wait "$HOLDER_JOB" || fail "the holder exited with status $?"
-	HOLDER_PGID=
 }
 
 # holders_of ID: "PID KIND" lines of the holders file for buffer ID.

@@ -25,6 +25,10 @@
  *   most          P allocates 1M and forks C ("big holder"), which shares
  *                 that file and maps a 4M buffer of its own file: C holds
  *                 the most.
+ *   top A B       P allocates A (1M) and B (3M) on one file, maps A and
+ *                 exports B, keeping the dma-buf: cmamem top's row for P
+ *                 is 2 buffers, 4M, 1M mapped, 1 export. 1: P lets go of
+ *                 both, and they are gone.
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -312,12 +316,39 @@ static void t_most(int argc, char **argv)
 	done();
 }
 
+/* --- top A B --- */
+
+static void t_top(int argc, char **argv)
+{
+	struct cma_mem_alloc a, b;
+	void *p;
+	int fd, dfd;
+
+	(void)argc;
+	start();
+	fd = t_open();
+	ALLOC(fd, MIB, 0, argv[0], &a);
+	ALLOC(fd, 3 * MIB, 0, argv[1], &b);
+	MAP(fd, MIB, a.mmap_offset, &p);
+	dfd = t_export(fd, b.id, O_RDWR | O_CLOEXEC);
+	if (dfd < 0)
+		DIE("EXPORT: %s", t_errname(-dfd));
+	stage(0, "mapped=%u exported=%u pid=%d", a.id, b.id, getpid());
+	if (munmap(p, MIB))
+		FAIL("munmap: %s", strerror(errno));
+	close(dfd);
+	close(fd);
+	stage(1, "pid=%d", getpid());
+	done();
+}
+
 static const struct t_subtest tests[] = {
 	{ "fork-map", t_fork_map, 0, "" },
 	{ "fork-handle", t_fork_handle, 0, "" },
 	{ "scm-export", t_scm_export, 0, "" },
 	{ "attach", t_attach_name, 1, "NAME" },
 	{ "most", t_most, 0, "" },
+	{ "top", t_top, 2, "A B" },
 };
 
 T_MAIN(tests)

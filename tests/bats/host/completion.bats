@@ -35,7 +35,7 @@ complete_line() {
 
 @test "actions, and global options before the action" {
 	complete_line ""
-	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list map pool stats sync verify)"
+	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list map pool stats sync top verify)"
 	complete_line c
 	assert_equal "$output" "$(printf '%s\n' checksum cmp copy)"
 	complete_line --j
@@ -46,7 +46,7 @@ complete_line() {
 
 @test "each action's options match its --help" {
 	local a o
-	for a in alloc fill dump sync checksum cmp copy list limits pool map; do
+	for a in alloc fill dump sync checksum cmp copy list limits pool map top; do
 		complete_line "$a" 1 --
 		for o in $output; do
 			"$CMAMEM" "$a" --help | grep -q -- "$o" || fail "$a: $o is not in its help"
@@ -71,6 +71,8 @@ complete_line() {
 	assert_equal "$output" "$(printf '%s\n' crc32 sha256)"
 	complete_line sync 1 --for ""
 	assert_equal "$output" "$(printf '%s\n' cpu device)"
+	complete_line top --sort m
+	assert_equal "$output" "mapped"
 	complete_line alloc --name ""
 	assert_equal "$output" ""
 }

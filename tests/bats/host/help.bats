@@ -6,7 +6,7 @@ load host_helper
 
 setup() { host_setup; }
 
-ACTIONS="alloc free list info fill dump sync checksum cmp copy verify export"
+ACTIONS="alloc free list info fill dump sync checksum cmp copy verify export top"
 
 @test "cmamem --help lists every action and the exit codes" {
 	run --separate-stderr cm --help
