@@ -6,6 +6,10 @@
 # file(1); the bitmap read as the kernel reads it (its maxchunk and used
 # agree); root only. tests/bats/host/area-map.bats covers the layout's
 # corner cases and the errors from fixtures.
+#
+# make check runs it on one kernel (tests/check, suites_for): the CMA
+# debugfs files it reads (mm/cma_debug.c) are the same in 6.1 and 6.12.
+# check-on: 6.1
 
 load test_helper/common
 load test_helper/buffers

@@ -4,6 +4,11 @@
 # percentiles, the last refusals after a refused allocation, what it shows
 # without root, and its screen in a pseudo-terminal (script(1)): a
 # holder's row appears and goes, and q restores the terminal and exits 0.
+#
+# make check runs it on one kernel (tests/check, suites_for): top reads the
+# driver's debugfs files, whose formats are the driver's own on every
+# kernel; arm64's screen needs no more than 6.12's.
+# check-on: 6.12
 
 load test_helper/common
 load test_helper/buffers
