@@ -324,69 +324,62 @@ static int numeric_column(const char *key)
 	return 0;
 }
 
-/* @line's words, at most MAX_WORDS, into @words, in place. */
-size_t split(char *line, char **words)
+/* A row of the table as a JSON object, its keys the header's names. */
+static int json_row(void *ctx, const struct table_header *h, char **words,
+		    size_t n)
 {
-	char *save = NULL, *w;
-	size_t n = 0;
+	size_t *shown = ctx, i;
+	struct json_obj j;
 
-	for (w = strtok_r(line, " \n", &save); w && n < MAX_WORDS;
-	     w = strtok_r(NULL, " \n", &save))
-		words[n++] = w;
-	return n;
+	putchar((*shown)++ ? ',' : '[');
+	json_begin(&j);
+	for (i = 0; i < n && i < h->n; i++) {
+		const char *key = h->keys[i];
+
+		if (numeric_column(key))
+			json_u64(&j, key, strtoull(words[i], NULL, 10));
+		else if (!strcmp(key, "dma_addr"))
+			json_u64(&j, key, strtoull(words[i], NULL, 16));
+		else if (!strcmp(key, "holders"))
+			json_holders_column(&j, key, words[i]);
+		else if (!strcmp(words[i], "-"))
+			json_null(&j, key);
+		else
+			json_str(&j, key, words[i]);
+	}
+	json_end(&j);
+	return 0;
 }
 
 int admin_list_all(struct cli *cli)
 {
 	char header[512], *line = NULL;
-	char *keys[MAX_WORDS], *words[MAX_WORDS];
-	size_t nkeys, i, shown = 0, linecap = 0;
+	size_t shown = 0, linecap = 0;
 	FILE *f;
 	int ret;
 
 	ret = open_file(debugfs_dir(), "buffers", "r", &f);
 	if (ret)
 		return ret;
+	if (cli->json) {
+		/* The table's columns, whichever this driver has, as keys. */
+		if (parse_table(f, NULL, json_row, &shown) == EIO) {
+			cli_err("%s/buffers: no header", debugfs_dir());
+			return EXIT_FAILED;
+		}
+		puts(shown ? "]" : "[]");
+		return EXIT_OK;
+	}
 	if (!fgets(header, sizeof(header), f)) {
 		fclose(f);
 		cli_err("%s/buffers: no header", debugfs_dir());
 		return EXIT_FAILED;
 	}
-	if (!cli->json) {
-		/* The table is already one buffer a line: pass it on. */
-		fputs(header, stdout);
-		/* getline(): the holders column has no bound. */
-		while (getline(&line, &linecap, f) > 0)
-			fputs(line, stdout);
-		free(line);
-		fclose(f);
-		return EXIT_OK;
-	}
-
-	nkeys = split(header, keys);
-	putchar('[');
-	while (getline(&line, &linecap, f) > 0) {
-		struct json_obj j;
-		size_t n = split(line, words);
-
-		if (shown++)
-			putchar(',');
-		json_begin(&j);
-		for (i = 0; i < n && i < nkeys; i++) {
-			if (numeric_column(keys[i]))
-				json_u64(&j, keys[i], strtoull(words[i], NULL, 10));
-			else if (!strcmp(keys[i], "dma_addr"))
-				json_u64(&j, keys[i], strtoull(words[i], NULL, 16));
-			else if (!strcmp(keys[i], "holders"))
-				json_holders_column(&j, keys[i], words[i]);
-			else if (!strcmp(words[i], "-"))
-				json_null(&j, keys[i]);
-			else
-				json_str(&j, keys[i], words[i]);
-		}
-		json_end(&j);
-	}
-	puts("]");
+	/* The table is already one buffer a line: pass it on. */
+	fputs(header, stdout);
+	/* getline(): the holders column has no bound. */
+	while (getline(&line, &linecap, f) > 0)
+		fputs(line, stdout);
 	free(line);
 	fclose(f);
 	return EXIT_OK;

@@ -23,6 +23,7 @@
 
 #include "area-map.h"
 #include "cli.h"
+#include "debugfs.h"
 
 const char *run_kind_name(enum run_kind kind)
 {
@@ -49,22 +50,6 @@ static int bad_format(const char *path, const char *why)
 {
 	cli_err("map: %s: %s, not in the format this cmamem reads", path, why);
 	return EXIT_FAILED;
-}
-
-/*
- * @v (of @size-byte elements, room for *@cap) with room for one more than
- * @n: @v itself, moved, or NULL (and @v untouched) without memory.
- */
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	size_t c = *cap ? 2 * *cap : 16;
-
-	if (n < *cap)
-		return v;
-	v = realloc(v, c * size);
-	if (v)
-		*cap = c;
-	return v;
 }
 
 /* --- the areas --- */
@@ -142,7 +127,7 @@ static int read_areas(struct map_layout *l)
 	while (!ret && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		p = grow(l->areas, &cap, l->nareas, sizeof(*l->areas));
+		p = grow(l->areas, sizeof(*l->areas), l->nareas, &cap);
 		if (!p) {
 			ret = cli_fail(ENOMEM, "map");
 			break;
@@ -190,7 +175,7 @@ static int read_bitmap(const struct map_area *a, uint32_t **words, size_t *n)
 			ret = bad_format(path, "not decimal words");
 			break;
 		}
-		nv = grow(v, &cap, len, sizeof(*v));
+		nv = grow(v, sizeof(*v), len, &cap);
 		if (!nv) {
 			ret = cli_fail(ENOMEM, "map");
 			break;
@@ -224,95 +209,21 @@ static int bit_set(const uint32_t *words, size_t n, uint64_t bit)
 	return (words[i] >> (bit % 32)) & 1;
 }
 
-/* --- the driver's tables --- */
+/* --- the driver's tables (debugfs.c reads them) --- */
 
-/* A number in a table: decimal, or hex with 0x (strtoull's base 0). */
-static int number(const char *s, uint64_t *v)
+/* After debugfs.c read @path: 0, or an exit code, the error said. */
+static int parsed(const char *path, int err)
 {
-	char *end;
-
-	if (!s)
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return end == s || *end || errno ? -1 : 0;
-}
-
-/*
- * The debugfs table @f (closed here): a header of column names, then rows.
- * @row gets each row's words for the columns @want names (NULL where the
- * table has no such column), and returns 0 or an exit code.
- */
-static int read_table(FILE *f, const char *path, const char *const *want,
-		      size_t nwant, struct map_layout *l,
-		      int (*row)(struct map_layout *l, const char *path,
-				 const char **vals))
-{
-	char *header = NULL, *line = NULL, *keys[MAX_WORDS], *w[MAX_WORDS];
-	size_t hcap = 0, lcap = 0, nkeys, n, i, k;
-	int col[MAX_WORDS], ret = 0;
-
-	if (getline(&header, &hcap, f) <= 0) {
-		ret = bad_format(path, "no header");
-		goto out;
-	}
-	nkeys = split(header, keys);
-	for (i = 0; i < nwant; i++)
-		for (col[i] = -1, k = 0; k < nkeys; k++)
-			if (!strcmp(keys[k], want[i]))
-				col[i] = (int)k;
-	while (!ret && getline(&line, &lcap, f) > 0) {
-		const char *vals[MAX_WORDS];
-
-		n = split(line, w);
-		for (i = 0; i < nwant; i++)
-			vals[i] = col[i] >= 0 && (size_t)col[i] < n ? w[col[i]] : NULL;
-		ret = row(l, path, vals);
-	}
-out:
-	free(header);
-	free(line);
-	fclose(f);
-	return ret;
-}
-
-enum { B_ID, B_NAME, B_SIZE, B_DMA, B_SOURCE, B_STATE, B_N };
-
-static void copy_word(char *dst, size_t len, const char *s)
-{
-	snprintf(dst, len, "%s", s && strcmp(s, "-") ? s : "");
-}
-
-static int buffer_row(struct map_layout *l, const char *path, const char **v)
-{
-	struct map_buffer *b;
-	uint64_t id;
-
-	b = grow(l->bufs, &l->bufs_cap, l->nbufs, sizeof(*l->bufs));
-	if (!b)
-		return cli_fail(ENOMEM, "map");
-	l->bufs = b;
-	b += l->nbufs;
-	memset(b, 0, sizeof(*b));
-	if (number(v[B_ID], &id) || id > UINT32_MAX ||
-	    number(v[B_SIZE], &b->bytes) || number(v[B_DMA], &b->start))
-		return bad_format(path, "a row without id, size and dma_addr");
-	b->id = (uint32_t)id;
-	copy_word(b->name, sizeof(b->name), v[B_NAME]);
-	copy_word(b->source, sizeof(b->source), v[B_SOURCE]);
-	copy_word(b->state, sizeof(b->state), v[B_STATE]);
-	b->area = -1;
-	l->nbufs++;
-	return 0;
+	if (err == EIO)
+		return bad_format(path, "no header");
+	return err ? cli_fail(err, "map") : 0;
 }
 
 static int read_buffers(struct map_layout *l)
 {
-	static const char *const want[B_N] = {
-		[B_ID] = "id", [B_NAME] = "name", [B_SIZE] = "size",
-		[B_DMA] = "dma_addr", [B_SOURCE] = "source", [B_STATE] = "state",
-	};
+	struct buffer_row *rows = NULL, *r;
 	char path[512];
+	size_t n = 0;
 	FILE *f;
 	int ret;
 
@@ -320,36 +231,38 @@ static int read_buffers(struct map_layout *l)
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "%s/buffers", debugfs_dir());
-	return read_table(f, path, want, B_N, l, buffer_row);
-}
+	ret = parsed(path, parse_buffers(f, &rows, &n));
+	if (!ret && n) {
+		l->bufs = calloc(n, sizeof(*l->bufs));
+		if (!l->bufs)
+			ret = cli_fail(ENOMEM, "map");
+	}
+	for (r = rows; !ret && r < rows + n; r++) {
+		struct map_buffer *b = &l->bufs[l->nbufs];
 
-enum { C_DMA, C_SIZE, C_USED, C_N };
-
-static int chunk_row(struct map_layout *l, const char *path, const char **v)
-{
-	struct map_chunk *c;
-
-	c = grow(l->chunks, &l->chunks_cap, l->nchunks, sizeof(*l->chunks));
-	if (!c)
-		return cli_fail(ENOMEM, "map");
-	l->chunks = c;
-	c += l->nchunks;
-	if (number(v[C_DMA], &c->start) || number(v[C_SIZE], &c->bytes) ||
-	    number(v[C_USED], &c->used))
-		return bad_format(path, "a row without dma_addr, size and used_bytes");
-	c->area = -1;
-	l->nchunks++;
-	return 0;
+		if (!r->placed) {
+			ret = bad_format(path, "a row without id, size and dma_addr");
+			break;
+		}
+		*b = (struct map_buffer){ .id = r->id, .start = r->dma_addr,
+					  .bytes = r->size, .area = -1 };
+		memcpy(b->name, r->name, sizeof(b->name));
+		memcpy(b->source, r->source, sizeof(b->source));
+		memcpy(b->state, r->state, sizeof(b->state));
+		l->nbufs++;
+	}
+	free(rows);
+	return ret;
 }
 
 /* A driver without pool_chunks (older than this cmamem) is no error. */
 static int read_chunks(const struct cli *cli, struct map_layout *l)
 {
-	static const char *const want[C_N] = {
-		[C_DMA] = "dma_addr", [C_SIZE] = "size", [C_USED] = "used_bytes",
-	};
+	struct pool_chunk *rows = NULL, *r;
 	char path[512];
+	size_t n = 0;
 	FILE *f;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/pool_chunks", debugfs_dir());
 	f = fopen(path, "r");
@@ -362,7 +275,22 @@ static int read_chunks(const struct cli *cli, struct map_layout *l)
 	if (!f)
 		return unreadable(path, errno);
 	l->have_chunks = 1;
-	return read_table(f, path, want, C_N, l, chunk_row);
+	ret = parsed(path, parse_pool_chunks(f, &rows, &n));
+	if (!ret && n) {
+		l->chunks = calloc(n, sizeof(*l->chunks));
+		if (!l->chunks)
+			ret = cli_fail(ENOMEM, "map");
+	}
+	for (r = rows; !ret && r < rows + n; r++) {
+		if (!r->whole) {
+			ret = bad_format(path, "a row without dma_addr, size and used_bytes");
+			break;
+		}
+		l->chunks[l->nchunks++] = (struct map_chunk){
+			r->dma_addr, r->size, r->used, -1 };
+	}
+	free(rows);
+	return ret;
 }
 
 /* --- the runs --- */
@@ -401,7 +329,7 @@ static int push(struct map_area *a, size_t *cap, enum run_kind kind,
 		last->bytes += bytes;
 		return 0;
 	}
-	last = grow(a->runs, cap, a->nruns, sizeof(*a->runs));
+	last = grow(a->runs, sizeof(*a->runs), a->nruns, cap);
 	if (!last)
 		return ENOMEM;
 	a->runs = last;
@@ -452,7 +380,7 @@ static int overlays(struct map_layout *l, int i, struct map_run **out,
 		if (b->area >= 0 || !b->bytes || !inside(a, b->start, b->bytes) ||
 		    b->start < end)
 			continue;
-		nv = grow(v, &cap, len, sizeof(*v));
+		nv = grow(v, sizeof(*v), len, &cap);
 		if (!nv)
 			goto nomem;
 		v = nv;
@@ -479,7 +407,7 @@ static int overlays(struct map_layout *l, int i, struct map_run **out,
 			if (to > cend)
 				to = cend;
 			if (to > at) {
-				nv = grow(v, &cap, len, sizeof(*v));
+				nv = grow(v, sizeof(*v), len, &cap);
 				if (!nv)
 					goto nomem;
 				v = nv;

@@ -60,9 +60,9 @@ struct map_layout {
 	struct map_area *areas;		/* by base */
 	size_t nareas;
 	struct map_buffer *bufs;	/* by start */
-	size_t nbufs, bufs_cap;
+	size_t nbufs;
 	struct map_chunk *chunks;	/* by start */
-	size_t nchunks, chunks_cap;
+	size_t nchunks;
 	int have_chunks;		/* the driver has pool_chunks */
 };
 

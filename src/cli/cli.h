@@ -211,8 +211,6 @@ int admin_list_all(struct cli *cli);
 /* The pool's sysfs files, as `pool` shows them; NULL-terminated. */
 extern const char *const pool_names[];
 int open_file(const char *dir, const char *file, const char *mode, FILE **fp);
-#define MAX_WORDS	32
-size_t split(char *line, char **words);	/* up to MAX_WORDS, in place */
 /* area-map.c */
 int action_map(struct cli *cli);
 

@@ -4,6 +4,7 @@
  * per file, shared by every action that shows it.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,7 @@ const char *debugfs_error(int err)
 			    strerror(err);
 }
 
-/*
- * @v (@len elements of @size, room for *@cap) with room for one more: @v
- * itself, or its new place, or NULL (@v untouched) when memory ran out.
- */
-static void *grow(void *v, size_t size, size_t len, size_t *cap)
+void *grow(void *v, size_t size, size_t len, size_t *cap)
 {
 	size_t want = *cap ? 2 * *cap : 64;
 
@@ -42,6 +39,95 @@ static void *result(int err, void *v, size_t len, size_t *n)
 	return v;
 }
 
+/* What a list parser builds, as its rows' context. */
+struct list {
+	void *v;
+	size_t len, cap;
+};
+
+/* Room for one more @size-byte element at the end of @l: it, or NULL. */
+static void *list_add(struct list *l, size_t size)
+{
+	void *v = grow(l->v, size, l->len, &l->cap);
+
+	if (!v)
+		return NULL;
+	l->v = v;
+	return (char *)v + size * l->len++;
+}
+
+/* A number in a table: decimal, or hex with 0x (strtoull's base 0). */
+static int number(const char *s, uint64_t *v)
+{
+	char *end;
+
+	*v = 0;
+	if (!s)
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return end == s || *end || errno ? -1 : 0;
+}
+
+/* --- tables --- */
+
+size_t table_split(char *line, char **words)
+{
+	char *save = NULL, *w;
+	size_t n = 0;
+
+	for (w = strtok_r(line, " \t\n", &save); w && n < TABLE_WORDS;
+	     w = strtok_r(NULL, " \t\n", &save))
+		words[n++] = w;
+	return n;
+}
+
+int table_column(const struct table_header *h, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < h->n; k++)
+		if (!strcmp(h->keys[k], key))
+			return (int)k;
+	return -1;
+}
+
+int parse_table(FILE *f, const char *const *need,
+		int (*row)(void *ctx, const struct table_header *h,
+			   char **words, size_t n),
+		void *ctx)
+{
+	char *header = NULL, *line = NULL, *words[TABLE_WORDS];
+	size_t hcap = 0, lcap = 0;
+	struct table_header h;
+	int err = 0;
+
+	if (getline(&header, &hcap, f) <= 0) {
+		err = EIO;
+		goto out;
+	}
+	h.n = table_split(header, h.keys);
+	for (; need && *need; need++)
+		if (table_column(&h, *need) < 0)
+			err = EIO;
+	while (!err && getline(&line, &lcap, f) > 0)
+		err = row(ctx, &h, words, table_split(line, words));
+out:
+	free(header);
+	free(line);
+	fclose(f);
+	return err;
+}
+
+/* Row @w's word in the column named @key, or NULL. */
+static const char *cell(const struct table_header *h, char **w, size_t n,
+			const char *key)
+{
+	int col = table_column(h, key);
+
+	return col >= 0 && (size_t)col < n ? w[col] : NULL;
+}
+
 /* --- holders --- */
 
 const char *const held_kind_names[HELD_KINDS] = { "handle", "map", "export" };
@@ -56,95 +142,88 @@ unsigned int held_kind_bit(const char *s)
 	return 0;
 }
 
+static int holder_row(void *ctx, const struct table_header *h, char **w,
+		      size_t n)
+{
+	struct list *l = ctx;
+	struct holder *v = l->v, *x;
+	unsigned int kind = 0;
+	size_t k, used = 0;
+	char comm[64] = "";
+	uint64_t id, pid;
+
+	(void)h;
+	/* comm is w[2], or more words up to the kind. */
+	for (k = 3; k < n && !kind; k++)
+		kind = held_kind_bit(w[k]);
+	if (!kind || number(w[0], &id) || id > UINT32_MAX ||
+	    number(w[1], &pid) || pid > LONG_MAX)
+		return EIO;
+	if (l->len && v[l->len - 1].id == id && v[l->len - 1].pid == (long)pid) {
+		v[l->len - 1].kinds |= kind;
+		return 0;
+	}
+	for (n = 2; n < k - 1 && used < sizeof(comm); n++)
+		used += (size_t)snprintf(comm + used, sizeof(comm) - used,
+					 "%s%s", used ? " " : "", w[n]);
+	x = list_add(l, sizeof(*x));
+	if (!x)
+		return ENOMEM;
+	x->id = (uint32_t)id;
+	x->pid = (long)pid;
+	snprintf(x->comm, sizeof(x->comm), "%s", comm);
+	x->kinds = kind;
+	return 0;
+}
+
 int parse_holders(FILE *f, struct holder **out, size_t *n)
 {
-	struct holder *v = NULL, *h;
-	size_t cap = 0, len = 0;
-	char *line = NULL;
-	size_t linecap = 0;
-	int err = 0;
+	static const char *const need[] = { "id", "pid", "comm", "kind", NULL };
+	struct list l = { 0 };
+	int err = parse_table(f, need, holder_row, &l);
 
-	/* The header. */
-	if (getline(&line, &linecap, f) < 0)
-		err = EIO;
-	while (!err && getline(&line, &linecap, f) > 0) {
-		char comm[64], kind[16];
-		unsigned long id;
-		long pid;
-
-		if (sscanf(line, "%lu %ld %63s %15s", &id, &pid, comm, kind) != 4 ||
-		    !held_kind_bit(kind)) {
-			err = EIO;
-			break;
-		}
-		if (len && v[len - 1].id == id && v[len - 1].pid == pid) {
-			v[len - 1].kinds |= held_kind_bit(kind);
-			continue;
-		}
-		h = grow(v, sizeof(*v), len, &cap);
-		if (!h) {
-			err = ENOMEM;
-			break;
-		}
-		v = h;
-		h = &v[len++];
-		h->id = (uint32_t)id;
-		h->pid = pid;
-		snprintf(h->comm, sizeof(h->comm), "%s", comm);
-		h->kinds = held_kind_bit(kind);
-	}
-	free(line);
-	fclose(f);
-	*out = result(err, v, len, n);
+	*out = result(err, l.v, l.len, n);
 	return err;
 }
 
 /* --- buffers --- */
 
-int parse_buffer_sizes(FILE *f, struct buffer_size **out, size_t *n)
+/* @s, or "" for none or "-". */
+static void copy_word(char *dst, size_t len, const char *s)
 {
-	struct buffer_size *v = NULL, *p;
-	size_t cap = 0, len = 0, linecap = 0;
-	int idcol = -1, sizecol = -1, col, err = 0;
-	char *line = NULL, *w, *save;
+	snprintf(dst, len, "%s", s && strcmp(s, "-") ? s : "");
+}
 
-	if (getline(&line, &linecap, f) > 0)
-		for (col = 0, save = NULL, w = strtok_r(line, " \n", &save); w;
-		     w = strtok_r(NULL, " \n", &save), col++) {
-			if (!strcmp(w, "id"))
-				idcol = col;
-			else if (!strcmp(w, "size"))
-				sizecol = col;
-		}
-	if (idcol < 0 || sizecol < 0)
-		err = EIO;
-	while (!err && getline(&line, &linecap, f) > 0) {
-		uint32_t id = 0;
-		uint64_t size = 0;
+static int buffer_row(void *ctx, const struct table_header *h, char **w,
+		      size_t n)
+{
+	struct buffer_row *b = list_add(ctx, sizeof(*b));
+	uint64_t id;
 
-		for (col = 0, save = NULL, w = strtok_r(line, " \n", &save); w;
-		     w = strtok_r(NULL, " \n", &save), col++) {
-			if (col == idcol)
-				id = (uint32_t)strtoul(w, NULL, 10);
-			else if (col == sizecol)
-				size = strtoull(w, NULL, 10);
-		}
-		p = grow(v, sizeof(*v), len, &cap);
-		if (!p) {
-			err = ENOMEM;
-			break;
-		}
-		v = p;
-		v[len].id = id;
-		v[len++].size = size;
-	}
-	free(line);
-	fclose(f);
-	*out = result(err, v, len, n);
+	if (!b)
+		return ENOMEM;
+	memset(b, 0, sizeof(*b));
+	b->placed = !number(cell(h, w, n, "id"), &id) && id <= UINT32_MAX;
+	b->id = (uint32_t)id;
+	b->placed &= !number(cell(h, w, n, "size"), &b->size);
+	b->placed &= !number(cell(h, w, n, "dma_addr"), &b->dma_addr);
+	copy_word(b->name, sizeof(b->name), cell(h, w, n, "name"));
+	copy_word(b->source, sizeof(b->source), cell(h, w, n, "source"));
+	copy_word(b->state, sizeof(b->state), cell(h, w, n, "state"));
+	return 0;
+}
+
+int parse_buffers(FILE *f, struct buffer_row **out, size_t *n)
+{
+	static const char *const need[] = { "id", "size", NULL };
+	struct list l = { 0 };
+	int err = parse_table(f, need, buffer_row, &l);
+
+	*out = result(err, l.v, l.len, n);
 	return err;
 }
 
-uint64_t buffer_size_of(const struct buffer_size *s, size_t n, uint32_t id)
+uint64_t buffer_size_of(const struct buffer_row *s, size_t n, uint32_t id)
 {
 	size_t i;
 
@@ -152,6 +231,30 @@ uint64_t buffer_size_of(const struct buffer_size *s, size_t n, uint32_t id)
 		if (s[i].id == id)
 			return s[i].size;
 	return 0;
+}
+
+/* --- pool_chunks --- */
+
+static int chunk_row(void *ctx, const struct table_header *h, char **w,
+		     size_t n)
+{
+	struct pool_chunk *c = list_add(ctx, sizeof(*c));
+
+	if (!c)
+		return ENOMEM;
+	c->whole = !number(cell(h, w, n, "dma_addr"), &c->dma_addr);
+	c->whole &= !number(cell(h, w, n, "size"), &c->size);
+	c->whole &= !number(cell(h, w, n, "used_bytes"), &c->used);
+	return 0;
+}
+
+int parse_pool_chunks(FILE *f, struct pool_chunk **out, size_t *n)
+{
+	struct list l = { 0 };
+	int err = parse_table(f, NULL, chunk_row, &l);
+
+	*out = result(err, l.v, l.len, n);
+	return err;
 }
 
 /* --- holders by process --- */
@@ -165,7 +268,7 @@ static int by_pid(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int holder_procs(struct holder *v, size_t n, const struct buffer_size *s,
+int holder_procs(struct holder *v, size_t n, const struct buffer_row *s,
 		 size_t ns, struct holder_proc **out, size_t *np)
 {
 	struct holder_proc *procs = NULL, *p = NULL;

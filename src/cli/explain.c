@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "debugfs.h"
 #include "size.h"
 
 static const char *dir_of(const char *env, const char *dflt)
@@ -488,49 +489,33 @@ int explain_alloc(struct cmamem *dev, int err, const char *what,
 /*
  * FREE answers EBUSY for a buffer that is not persistent and that this
  * file holds no handle to: another process made it and holds it. The
- * driver's holders table (debugfs, root) names the processes:
- *   id pid comm kind      kind: handle, map or export
- * comm may hold spaces, so it is everything between pid and kind.
+ * driver's holders table (debugfs, root; parse_holders()) names the
+ * processes that have a handle to it.
  */
 int explain_busy(uint32_t id)
 {
-	char path[512], line[512], one[300], who[400] = "";
-	size_t n = 0;
+	char path[512], one[300], who[400] = "";
+	struct holder *v = NULL;
+	size_t n = 0, nv = 0, i;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/holders", debugfs_dir());
 	f = fopen(path, "r");
-	if (!f || !fgets(line, sizeof(line), f) || strncmp(line, "id ", 3)) {
-		if (f)
-			fclose(f);
+	if (!f || parse_holders(f, &v, &nv)) {
 		cli_err("buffer %u is busy: another process holds it, and it is not persistent, so only that process can free it (`cmamem holders` as root shows who)",
 			id);
 		return exit_for_errno(EBUSY);
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char *comm, *kind;
-		unsigned long bid, pid;
-		int at;
-
-		for (kind = line; *kind; kind++)
-			if (*kind == '\t' || *kind == '\n')
-				*kind = ' ';
-		while (kind > line && kind[-1] == ' ')
-			*--kind = '\0';
-		kind = strrchr(line, ' ');
-		if (sscanf(line, "%lu %lu %n", &bid, &pid, &at) != 2 ||
-		    bid != id || !kind || strcmp(kind + 1, "handle") ||
-		    n >= sizeof(who))
+	for (i = 0; i < nv; i++) {
+		if (v[i].id != id || !(v[i].kinds & HELD_HANDLE) || n >= sizeof(who))
 			continue;
-		comm = line + at;
-		*kind = '\0';
 		/* A process with the buffer open twice is named once. */
-		snprintf(one, sizeof(one), "pid %lu (%s)", pid, comm);
+		snprintf(one, sizeof(one), "pid %ld (%s)", v[i].pid, v[i].comm);
 		if (!strstr(who, one))
 			n += (size_t)snprintf(who + n, sizeof(who) - n, "%s%s",
 					      n ? ", " : "", one);
 	}
-	fclose(f);
+	free(v);
 	if (n)
 		cli_err("buffer %u is busy: held by %s; it is not persistent, so it goes when its holder closes it",
 			id, who);

@@ -165,7 +165,7 @@ static int by_bytes(const void *a, const void *b)
 }
 
 /* The holders file, then the buffers table's sizes: -1, or an exit code. */
-static int read_holds(struct holder **v, size_t *n, struct buffer_size **sizes,
+static int read_holds(struct holder **v, size_t *n, struct buffer_row **sizes,
 		      size_t *nsizes)
 {
 	FILE *f;
@@ -182,7 +182,7 @@ static int read_holds(struct holder **v, size_t *n, struct buffer_size **sizes,
 	/* After the holders: a buffer made in between has no holder yet. */
 	ret = open_file(debugfs_dir(), "buffers", "r", &f);
 	if (!ret) {
-		ret = parse_buffer_sizes(f, sizes, nsizes);
+		ret = parse_buffers(f, sizes, nsizes);
 		if (ret == EIO)
 			cli_err("%s/buffers: no id and size columns", debugfs_dir());
 		ret = ret == EIO ? EXIT_FAILED : ret ? cli_fail(ret, "holders") : -1;
@@ -195,7 +195,7 @@ static int read_holds(struct holder **v, size_t *n, struct buffer_size **sizes,
 int action_holders(struct cli *cli)
 {
 	struct holder *v = NULL;
-	struct buffer_size *sizes = NULL;
+	struct buffer_row *sizes = NULL;
 	struct holder_proc *procs = NULL;
 	size_t n = 0, nsizes = 0, np = 0, i, k;
 	char kinds[32];

@@ -142,7 +142,7 @@ static int64_t proc_uid(long pid)
 /* The holders, then the buffers' sizes, into one row per process. */
 static int read_procs(struct top_snapshot *s)
 {
-	struct buffer_size *sizes = NULL;
+	struct buffer_row *sizes = NULL;
 	struct holder_proc *hp = NULL;
 	struct holder *v = NULL;
 	size_t n = 0, nsizes = 0, np = 0, i;
@@ -159,7 +159,7 @@ static int read_procs(struct top_snapshot *s)
 	}
 	/* After the holders: a buffer made in between has no holder yet. */
 	f = open_debugfs(s, "processes", "buffers");
-	err = f ? parse_buffer_sizes(f, &sizes, &nsizes) : -1;
+	err = f ? parse_buffers(f, &sizes, &nsizes) : -1;
 	if (err > 0)
 		missing(s, "processes", debugfs_dir(), "buffers", err);
 	if (!err)
