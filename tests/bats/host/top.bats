@@ -21,7 +21,8 @@ setup() {
 	mkdir -p "$CMAMEM_SYSFS" "$CMAMEM_DEBUGFS"
 	local f
 	for f in used_bytes=9437184 buffers=3 pool_bytes=16777216 pool_used_bytes=4194304 \
-		 pool_free_bytes=12582912 pool_largest_free=8388608 pool_clean_bytes=4194304; do
+		 pool_free_bytes=12582912 pool_largest_free=8388608 pool_clean_bytes=4194304 \
+		 pool_lent_bytes=0; do
 		echo "${f#*=}" >"$CMAMEM_SYSFS/${f%=*}"
 	done
 	printf 'MemTotal: 2097152 kB\nCmaTotal: 262144 kB\nCmaFree: 196608 kB\n' >"$CMAMEM_MEMINFO"
@@ -52,7 +53,7 @@ setup() {
 	local uid
 	uid=$(id -u)
 	run jq -c 'del(.processes, .refusals)' <<<"$output"
-	assert_output '{"interval_s":0.1,"sort":"bytes","cma":{"total_bytes":268435456,"free_bytes":201326592},"cmamem":{"used_bytes":9437184,"buffers":3},"pool":{"pool_bytes":16777216,"pool_used_bytes":4194304,"pool_free_bytes":12582912,"pool_largest_free":8388608,"pool_clean_bytes":4194304},"allocs":{"total":10,"per_s":0},"latency":{"samples":10,"p50_us":4,"p90_us":16,"p99_us":700,"max_us":700},"unavailable":[]}'
+	assert_output '{"interval_s":0.1,"sort":"bytes","cma":{"total_bytes":268435456,"free_bytes":201326592},"cmamem":{"used_bytes":9437184,"buffers":3},"pool":{"pool_bytes":16777216,"pool_used_bytes":4194304,"pool_free_bytes":12582912,"pool_largest_free":8388608,"pool_clean_bytes":4194304,"pool_lent_bytes":0},"allocs":{"total":10,"per_s":0},"latency":{"samples":10,"p50_us":4,"p90_us":16,"p99_us":700,"max_us":700},"unavailable":[]}'
 	run --separate-stderr "$CMAMEM" top --once --json --interval 0.1
 	run jq -c '.refusals, .processes' <<<"$output"
 	assert_line -n 0 '[{"age_ms":1500,"uid":1000,"pid":4242,"comm":"grabber","size":2097152,"reason":"max_bytes_per_uid","errno":122},{"age_ms":9000,"uid":0,"pid":17,"comm":"cmamem","size":8388608,"reason":"nomem","errno":12}]'
