@@ -425,7 +425,7 @@ fault_test() {
 	assert_line --regexp '^in use: [0-9]+ buffers, '
 	assert_line --regexp '^allocation latency: worst [0-9]+ us$'
 	run_cmamem 0 --json stats
-	assert_output --regexp '^\{"allocs":[0-9]+,"allocs_pool":[0-9]+,"allocs_cma":[0-9]+,"pool_fallbacks":[0-9]+,"frees":[0-9]+,"failed_nomem":[0-9]+,"failed_over_limit":[0-9]+,"failed_bad_arg":[0-9]+,"failed_other":[0-9]+,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+,"largest_bytes":[0-9]+,"latency_max_us":[0-9]+,"latency_us_lt_1":[0-9]+,.*"latency_us_ge_4194304":[0-9]+,"pool_chunks":[0-9]+,"pool_zeroed_background_bytes":[0-9]+,"pool_zeroed_inline_bytes":[0-9]+\}$'
+	assert_output --regexp '^\{"allocs":[0-9]+,"allocs_pool":[0-9]+,"allocs_cma":[0-9]+,"pool_fallbacks":[0-9]+,"frees":[0-9]+,"failed_nomem":[0-9]+,"failed_over_limit":[0-9]+,"failed_bad_arg":[0-9]+,"failed_other":[0-9]+,"used_bytes":[0-9]+,"buffers":[0-9]+,"peak_bytes":[0-9]+,"largest_bytes":[0-9]+,"latency_max_us":[0-9]+,"latency_us_lt_1":[0-9]+,.*"latency_us_ge_4194304":[0-9]+,"pool_chunks":[0-9]+,"pool_lends":[0-9]+,"pool_zeroed_background_bytes":[0-9]+,"pool_zeroed_inline_bytes":[0-9]+\}$'
 	run as_user $UID_A "$CMAMEM_BIN" stats
 	[ "$status" -eq 4 ] || fail "non-root stats: exit $status, $output"
 }
