@@ -6,6 +6,11 @@
 # trace-cmd and perf, which read the events' format files, record and
 # print them in words (perf where the kernel has perf events: not the arm64
 # guest's).
+#
+# make check runs it on x86 6.1 and on the arm64 6.12 guest (ARM64_SUITES):
+# the two kernel versions, one of each architecture, and the longest x86
+# guest (6.12) keeps its time (tests/check, suites_for).
+# check-on: 6.1
 
 load test_helper/common
 load test_helper/buffers
