@@ -84,6 +84,11 @@ static inline int cma_mem_name_char_valid(unsigned char c)
  *		CAP_SYS_RAWIO
  * @name:	in: optional name, unique among the caller's buffers, or all
  *		zero
+ * @region:	in: the region to allocate from (cma_mem(4), REGIONS):
+ *		CMA_MEM_REGION_DEFAULT, the default CMA area, or the id in
+ *		/sys/class/misc/cma_mem/regions/<name>/id of one the device
+ *		tree describes. ENODEV for an id no region has.
+ * @reserved:	must be zero
  *
  * The buffer belongs to the caller's effective uid, which its quota
  * (max_bytes_per_uid) is charged to.
@@ -94,7 +99,12 @@ static inline int cma_mem_name_char_valid(unsigned char c)
  * ENOSPC: a device-wide limit would be exceeded: max_total_bytes (all
  *	buffers' bytes), max_buffers (buffers in existence) or
  *	max_buffer_bytes (this buffer's size); also when no id is left.
- * EDQUOT: the caller's uid would hold more than max_bytes_per_uid bytes.
+ * EDQUOT: the caller's uid would hold more than max_bytes_per_uid bytes,
+ *	in all regions together.
+ * A region's own max_bytes refuses with ENOSPC too. A carve-out region
+ * (memory without struct pages) refuses CMA_MEM_CACHE_CACHED and
+ * CMA_MEM_FROM_POOL with EINVAL, and so does any region but the default
+ * one CMA_MEM_FROM_POOL: the pool is made of the default area.
  * The limits are in /sys/class/misc/cma_mem/ and are module parameters;
  * 0 means no limit. Sizes count after rounding up to pages, and a buffer
  * counts until its memory is freed (mapped or exported after FREE
@@ -109,7 +119,12 @@ struct cma_mem_alloc {
 	__u64 mmap_offset;
 	__u64 dma_addr;
 	char name[CMA_MEM_NAME_LEN];
+	__u32 region;
+	__u32 reserved;
 };
+
+/* The region every kernel has: the default CMA area (cma= or the device tree). */
+#define CMA_MEM_REGION_DEFAULT		0
 
 /*
  * CMA_MEM_IOC_ATTACH's attach_flags. BY_UID: look @name up among the buffers
@@ -146,6 +161,10 @@ struct cma_mem_alloc {
  *		DMA layer maps it (cma_mem(4)). Kernels before this field
  *		leave it zero (it was reserved).
  * @name:	out: the name, or empty (ATTACH: in, when @id is 0)
+ * @region:	out only (ignored on the way in, as @effective): the region
+ *		the buffer lies in. Kernels before this field leave it zero,
+ *		the default region, the only one they had.
+ * @reserved:	must be zero
  */
 struct cma_mem_info {
 	__u32 id;
@@ -160,6 +179,8 @@ struct cma_mem_info {
 	__u32 attach_flags;
 	__u32 effective;
 	char name[CMA_MEM_NAME_LEN];
+	__u32 region;
+	__u32 reserved;
 };
 
 /**
@@ -221,6 +242,9 @@ struct cma_mem_sync {
  * @flags:	in: O_CLOEXEC, and O_RDONLY, O_WRONLY or O_RDWR for the fd
  * @fd:		out: the dma-buf file descriptor
  * @reserved:	must be zero
+ *
+ * A buffer in a carve-out region has no struct pages for an importer to map:
+ * EXPORT refuses it with EOPNOTSUPP.
  */
 struct cma_mem_export {
 	__u32 id;
