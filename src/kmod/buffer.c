@@ -666,7 +666,8 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	cmamem_buf_fill_info(buf, info);
 	/* Under the lock: once published, another thread may free it. */
 	trace_cma_mem_alloc(buf->id, buf->size, buf->flags, buf->uid, alloc_ns,
-			    0, CMAMEM_REFUSED_NONE, buf->dma_addr);
+			    0, CMAMEM_REFUSED_NONE, buf->dma_addr,
+			    buf->region->name);
 	mutex_unlock(&cmamem.lock);
 	cmamem_charged(region, size, alloc_ns, buf->flags & CMA_MEM_FROM_POOL,
 		       fell_back);

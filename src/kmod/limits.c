@@ -338,7 +338,8 @@ void cmamem_alloc_failed(struct cmamem_region *region, u64 size, u32 flags,
 	cmamem_stats.refusals_nr = min(cmamem_stats.refusals_nr + 1,
 				       CMAMEM_REFUSALS_KEPT);
 	mutex_unlock(&cmamem.lock);
-	trace_cma_mem_alloc(0, size, flags, rec.uid, latency_ns, err, why, 0);
+	trace_cma_mem_alloc(0, size, flags, rec.uid, latency_ns, err, why, 0,
+			    region ? region->name : NULL);
 }
 
 /**
