@@ -24,6 +24,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "region.h"
 #include "trace.h"
 
 /*
@@ -171,7 +172,7 @@ static bool cmamem_pages_idle(struct cmamem_buf *buf)
 /* Give back what cmamem_dma_alloc() got from the DMA API. */
 static void cmamem_dma_release(struct cmamem_buf *buf)
 {
-	struct device *dev = cmamem_device();
+	struct device *dev = buf->region->dev;
 
 	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED)
 		dma_free_pages(dev, buf->size, buf->page, buf->dma_addr,
@@ -186,7 +187,8 @@ static void cmamem_dma_free(struct cmamem_buf *buf)
 	sg_free_table(&buf->sgt);
 	cmamem_dma_release(buf);
 	/* What the pool lent may fit again. */
-	cmamem_pool_regrow();
+	if (cmamem_region_is_default(buf->region))
+		cmamem_pool_regrow();
 }
 
 /**
@@ -215,6 +217,7 @@ void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size)
 /**
  * cmamem_alloc_zeroed_pages - dma_alloc_pages(), zeroed once, for CACHED
  *			       buffers and pool chunks
+ * @dev:	the region's device (region.h)
  * @size:	bytes, a multiple of PAGE_SIZE
  * @dma_addr:	set to the DMA address
  * @gfp:	for dma_alloc_pages()
@@ -222,7 +225,9 @@ void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size)
  * The DMA layer zeroes this memory, so cma_mem does not zero it again. The
  * API text does not say so, but every implementation our device can reach
  * does, in 6.1 and 6.12 alike: a misc device has no IOMMU and no dma_ops of
- * its own, so dma_alloc_pages() is dma_direct_alloc_pages() (kernel/dma/
+ * its own (nor has a region's platform device, whose memory is a CMA area
+ * the IOMMU is not asked about), so dma_alloc_pages() is
+ * dma_direct_alloc_pages() (kernel/dma/
  * direct.c: memset() after page_address(); its atomic-pool branch through
  * dma_alloc_from_pool(), kernel/dma/pool.c: memset()), and where an IOMMU or
  * arch ops do serve it, dma_common_alloc_pages() (kernel/dma/ops_helpers.c:
@@ -233,10 +238,9 @@ void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size)
  *
  * Return: the first page, or NULL.
  */
-struct page *cmamem_alloc_zeroed_pages(size_t size, dma_addr_t *dma_addr,
-				       gfp_t gfp)
+struct page *cmamem_alloc_zeroed_pages(struct device *dev, size_t size,
+				       dma_addr_t *dma_addr, gfp_t gfp)
 {
-	struct device *dev = cmamem_device();
 	struct page *page;
 
 	page = dma_alloc_pages(dev, size, dma_addr, DMA_BIDIRECTIONAL, gfp);
@@ -290,14 +294,14 @@ int cmamem_sgt_contig(struct sg_table *sgt, struct page *page, size_t size)
 
 static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 {
-	struct device *dev = cmamem_device();
+	struct device *dev = buf->region->dev;
 	/* User space asks for any size; failing is its answer, not a splat. */
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	int ret;
 
 	if (cmamem_buf_cache(buf) == CMA_MEM_CACHE_CACHED) {
-		buf->page = cmamem_alloc_zeroed_pages(buf->size, &buf->dma_addr,
-						      gfp);
+		buf->page = cmamem_alloc_zeroed_pages(dev, buf->size,
+						      &buf->dma_addr, gfp);
 		if (!buf->page)
 			return -ENOMEM;
 		ret = cmamem_sgt_contig(&buf->sgt, buf->page, buf->size);
@@ -311,6 +315,9 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 					     gfp, buf->attrs);
 		if (!buf->vaddr)
 			return -ENOMEM;
+		/* A carve-out has no pages: it is mapped by frame number. */
+		if (!cmamem_region_has_pages(buf->region))
+			goto check;
 		/*
 		 * The kernel address may be a remapping, so ask the DMA layer
 		 * for the pages rather than calling virt_to_page().
@@ -335,6 +342,7 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 		}
 	}
 
+check:
 	if ((align && !IS_ALIGNED(buf->dma_addr, align)) ||
 	    !cmamem_pages_idle(buf)) {
 		ret = -ENOMEM;
@@ -358,13 +366,15 @@ static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align,
 				bool *fell_back)
 {
 	u32 want = buf->flags & (CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
+	/* The pool is made of the default region (cmamem_region_check()). */
+	bool dflt = cmamem_region_is_default(buf->region);
 	int ret;
 
 	buf->flags &= ~(CMA_MEM_FROM_POOL | CMA_MEM_FROM_CMA);
 	if (cmamem_should_fail(CMAMEM_FAULT_ALLOC, buf->size))
 		return -ENOMEM;
 	if (want == CMA_MEM_FROM_POOL ||
-	    (want != CMA_MEM_FROM_CMA && !cmamem_pool_empty())) {
+	    (want != CMA_MEM_FROM_CMA && dflt && !cmamem_pool_empty())) {
 		ret = cmamem_pool_alloc(buf, align);
 		if (!ret) {
 			buf->flags |= CMA_MEM_FROM_POOL;
@@ -377,7 +387,7 @@ static int cmamem_buf_alloc_mem(struct cmamem_buf *buf, u64 align,
 	buf->flags |= CMA_MEM_FROM_CMA;
 	ret = cmamem_dma_alloc(buf, align);
 	/* The pool may hold the room CMA lacks: borrow it (pool.c, Lending). */
-	if (ret == -ENOMEM && cmamem_pool_lend()) {
+	if (ret == -ENOMEM && dflt && cmamem_pool_lend()) {
 		ret = cmamem_dma_alloc(buf, align);
 		if (ret)
 			cmamem_pool_regrow();
@@ -501,6 +511,7 @@ static void cmamem_buf_fill_info(struct cmamem_buf *buf,
 	info->exports = buf->exports;
 	info->effective = CMA_MEM_EFFECTIVE_KNOWN | cmamem_cache_effective(buf);
 	memcpy(info->name, buf->name, sizeof(info->name));
+	info->region = buf->region->id;
 }
 
 /*
@@ -516,7 +527,8 @@ static void cmamem_buf_destroy(struct cmamem_buf *buf)
 	mutex_lock(&cmamem.lock);
 	xa_erase(&cmamem.bufs, buf->id);
 	mutex_unlock(&cmamem.lock);
-	cmamem_uncharge(buf->uid, buf->size, true);
+	cmamem_uncharge(buf->region, buf->uid, buf->size, true);
+	cmamem_region_put(buf->region);
 	kfree(buf);
 }
 
@@ -572,18 +584,31 @@ void cmamem_buf_put(struct cmamem_buf *buf)
  *
  * A failure is counted and kept (cmamem_alloc_failed()) here.
  *
- * Return: 0, -EINVAL for an alignment that cannot be guaranteed, -ENOMEM,
- * -EEXIST for a name in use, or -ENOSPC or -EDQUOT over a limit (limits.c).
+ * Return: 0, -ENODEV for no such region, -EINVAL for an alignment that
+ * cannot be guaranteed or flags the region cannot serve
+ * (cmamem_region_check()), -ENOMEM, -EEXIST for a name in use, or -ENOSPC or
+ * -EDQUOT over a limit (limits.c).
  */
 int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 		     bool legacy, struct cma_mem_info *info)
 {
 	enum cmamem_refusal why = CMAMEM_REFUSED_NONE;
+	struct cmamem_region *region;
 	u64 start_ns, alloc_ns = 0;
 	struct cmamem_buf *buf;
 	bool fell_back = false;
 	size_t size;
 	int ret;
+
+	region = cmamem_region_get(req->region);
+	if (IS_ERR(region)) {
+		ret = PTR_ERR(region);
+		region = NULL;
+		goto err;
+	}
+	ret = cmamem_region_check(region, req->flags);
+	if (ret)
+		goto err;
 
 	ret = -EINVAL;
 	if (req->size > SIZE_MAX - PAGE_SIZE + 1)
@@ -600,6 +625,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	if (!buf)
 		goto err;
 	kref_init(&buf->ref); /* @cf's handle */
+	buf->region = region; /* the reference taken above */
 	buf->flags = req->flags;
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;
@@ -619,7 +645,7 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 			goto err_free_buf;
 	}
 
-	ret = cmamem_charge(buf->uid, size, &why);
+	ret = cmamem_charge(region, buf->uid, size, &why);
 	if (ret)
 		goto err_free_buf;
 
@@ -640,20 +666,23 @@ int cmamem_buf_alloc(struct cmamem_file *cf, const struct cmamem_alloc_req *req,
 	cmamem_buf_fill_info(buf, info);
 	/* Under the lock: once published, another thread may free it. */
 	trace_cma_mem_alloc(buf->id, buf->size, buf->flags, buf->uid, alloc_ns,
-			    0, CMAMEM_REFUSED_NONE, buf->dma_addr);
+			    0, CMAMEM_REFUSED_NONE, buf->dma_addr,
+			    buf->region->name);
 	mutex_unlock(&cmamem.lock);
-	cmamem_charged(size, alloc_ns, buf->flags & CMA_MEM_FROM_POOL,
+	cmamem_charged(region, size, alloc_ns, buf->flags & CMA_MEM_FROM_POOL,
 		       fell_back);
 	return 0;
 
 err_free_mem:
 	cmamem_buf_free_mem(buf);
 err_uncharge:
-	cmamem_uncharge(buf->uid, size, false);
+	cmamem_uncharge(region, buf->uid, size, false);
 err_free_buf:
 	kfree(buf);
 err:
-	cmamem_alloc_failed(req->size, req->flags, ret, why, alloc_ns);
+	cmamem_alloc_failed(region, req->size, req->flags, ret, why, alloc_ns);
+	if (region)
+		cmamem_region_put(region);
 	return ret;
 }
 
@@ -860,8 +889,8 @@ int cmamem_buf_list(u32 start, u32 *ids, u32 capacity, u32 *count, u32 *next)
  */
 int cmamem_buf_sync(u32 id, u64 offset, u64 length, u32 dir)
 {
-	struct device *dev = cmamem_device();
 	struct cmamem_buf *buf;
+	struct device *dev;
 	bool cached = false;
 	int ret = 0;
 
@@ -891,6 +920,7 @@ out_unlock:
 		return ret;
 
 	/* Outside the lock: a big buffer can take a while. */
+	dev = buf->region->dev;
 	if (dir == CMA_MEM_SYNC_FOR_CPU)
 		dma_sync_single_for_cpu(dev, buf->dma_addr + offset, length,
 					DMA_BIDIRECTIONAL);
@@ -957,7 +987,9 @@ out_unlock:
  * The buffer counts the export until cmamem_buf_put_export().
  *
  * Return: the buffer, ERR_PTR(-ENOENT) (also for a buffer the caller may not
- * use), or ERR_PTR(-EACCES) for one @cf holds no handle to.
+ * use), ERR_PTR(-EACCES) for one @cf holds no handle to, or
+ * ERR_PTR(-EOPNOTSUPP) for one in a carve-out, which has no struct pages for
+ * an importer to map.
  */
 struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id)
 {
@@ -967,6 +999,8 @@ struct cmamem_buf *cmamem_buf_get_export(struct cmamem_file *cf, u32 id)
 	buf = cmamem_buf_usable(cmamem_buf_find(id));
 	if (!IS_ERR(buf) && !xa_load(&cf->handles, id))
 		buf = ERR_PTR(-EACCES);
+	if (!IS_ERR(buf) && !cmamem_region_has_pages(buf->region))
+		buf = ERR_PTR(-EOPNOTSUPP);
 	if (!IS_ERR(buf)) {
 		kref_get(&buf->ref);
 		buf->exports++;
@@ -1068,6 +1102,7 @@ void cmamem_buf_release_all(void)
 			cmamem_pool_abandon(buf);
 		else
 			sg_free_table(&buf->sgt);
+		cmamem_region_put(buf->region);
 		kfree(buf);
 	}
 	WARN_ON(!xa_empty(&cmamem.bufs));

@@ -18,6 +18,7 @@
 struct cmamem_file;
 struct dma_buf;
 struct cmamem_pool_extent;
+struct cmamem_region;
 
 /**
  * struct cmamem_buf - one buffer
@@ -43,6 +44,8 @@ struct cmamem_pool_extent;
  * @attrs:	DMA attributes the memory was allocated with
  * @sgt:	the pages, for mapping them into user space and into devices
  * @extent:	where in the pool the memory lies, for a pooled buffer
+ * @region:	the region the memory lies in, whose device allocated it; the
+ *		buffer holds a reference to it
  * @uid:	the owner
  * @pid:	the creating process
  * @comm:	the creating process's name
@@ -75,6 +78,7 @@ struct cmamem_buf {
 	unsigned long attrs;
 	struct sg_table sgt;
 	struct cmamem_pool_extent *extent;
+	struct cmamem_region *region;
 	kuid_t uid;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
@@ -99,18 +103,21 @@ static inline u32 cmamem_buf_cache(const struct cmamem_buf *buf)
  * @align:	0 or a power of two
  * @flags:	CMA_MEM_ALLOC_FLAGS, a valid combination
  * @name:	a valid name, or NULL or empty for none
+ * @region:	the region's id: CMA_MEM_REGION_DEFAULT (0), or any other
+ *		cmamem_buf_alloc() checks
  */
 struct cmamem_alloc_req {
 	u64 size;
 	u64 align;
 	u32 flags;
 	const char *name;
+	u32 region;
 };
 
 bool cmamem_name_valid(const char name[CMA_MEM_NAME_LEN]);
 void cmamem_clear_pages(struct page *page, dma_addr_t dma_addr, size_t size);
-struct page *cmamem_alloc_zeroed_pages(size_t size, dma_addr_t *dma_addr,
-				       gfp_t gfp);
+struct page *cmamem_alloc_zeroed_pages(struct device *dev, size_t size,
+				       dma_addr_t *dma_addr, gfp_t gfp);
 
 /* The longest page list entry cmamem_sgt_contig() makes. */
 #define CMAMEM_SEG_MAX	SZ_1G

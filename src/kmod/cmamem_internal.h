@@ -19,6 +19,7 @@
 #include <uapi/linux/cma_mem.h>
 
 struct cmamem_buf;
+struct cmamem_region;
 struct dma_buf;
 struct seq_file;
 
@@ -154,6 +155,7 @@ enum cmamem_refusal {
 	CMAMEM_REFUSED_MAX_BUFFERS,
 	CMAMEM_REFUSED_MAX_BYTES_PER_UID,
 	CMAMEM_REFUSED_MAX_BYTES_PER_UID_UNPRIVILEGED,
+	CMAMEM_REFUSED_REGION_MAX_BYTES,	/* the region's max_bytes */
 	CMAMEM_REFUSED_NOMEM,		/* CMA or the pool had no memory */
 	CMAMEM_REFUSED_BAD_ARG,		/* EINVAL */
 	CMAMEM_REFUSED_OTHER,
@@ -171,11 +173,14 @@ enum cmamem_refusal {
 
 extern const struct attribute_group *cmamem_groups[];
 extern const char *const cmamem_refusal_names[CMAMEM_REFUSED_NR];
-int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why);
-void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back);
-void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed);
-void cmamem_alloc_failed(u64 size, u32 flags, int err,
-			 enum cmamem_refusal why, u64 latency_ns);
+int cmamem_charge(struct cmamem_region *region, kuid_t uid, u64 bytes,
+		  enum cmamem_refusal *why);
+void cmamem_charged(struct cmamem_region *region, u64 bytes, u64 ns,
+		    bool pooled, bool fell_back);
+void cmamem_uncharge(struct cmamem_region *region, kuid_t uid, u64 bytes,
+		     bool freed);
+void cmamem_alloc_failed(struct cmamem_region *region, u64 size, u32 flags,
+			 int err, enum cmamem_refusal why, u64 latency_ns);
 void cmamem_stats_show(struct seq_file *m);
 void cmamem_refusals_show(struct seq_file *m);
 void cmamem_limits_init(void);

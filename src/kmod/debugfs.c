@@ -41,6 +41,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "region.h"
 
 const char *const cmamem_cache_names[CMA_MEM_CACHE_MASK + 1] = {
 	[CMA_MEM_CACHE_WC] = "wc",
@@ -335,7 +336,7 @@ static void cmamem_buffers_show_holders(struct seq_file *m,
 			hi = mid;
 	}
 	if (lo == hs->n || hs->v[lo].id != id) {
-		seq_puts(m, " -\n");
+		seq_puts(m, " -");
 		return;
 	}
 	for (i = lo; i < hs->n && hs->v[i].id == id; i++) {
@@ -347,7 +348,6 @@ static void cmamem_buffers_show_holders(struct seq_file *m,
 			seq_putc(m, '+');
 		seq_puts(m, cmamem_held_names[hs->v[i].kind]);
 	}
-	seq_putc(m, '\n');
 }
 
 /*
@@ -406,7 +406,7 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "id name size cache dma_addr uid pid comm age_ms ");
 		seq_puts(m, "refs handles mappings persist exports source state ");
-		seq_puts(m, "effective holders\n");
+		seq_puts(m, "effective holders region\n");
 		return 0;
 	}
 
@@ -433,6 +433,7 @@ static int cmamem_buffers_show(struct seq_file *m, void *v)
 		   buf->flags & CMA_MEM_FROM_POOL ? "pool" : "cma", state,
 		   cmamem_cache_names[cmamem_cache_effective(buf)]);
 	cmamem_buffers_show_holders(m, m->private, buf->id);
+	seq_printf(m, " %s\n", buf->region->name);
 	return 0;
 }
 

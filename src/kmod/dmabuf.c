@@ -22,6 +22,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "compat.h"
+#include "region.h"
 #include "trace.h"
 
 /**
@@ -216,7 +217,7 @@ static int cmamem_dmabuf_begin_cpu_access(struct dma_buf *dmabuf,
 	mutex_lock(&exp->lock);
 	if (cmamem_export_cached(exp)) {
 		/* The user mappings, and the kernel's linear mapping. */
-		dma_sync_single_for_cpu(cmamem_device(), buf->dma_addr,
+		dma_sync_single_for_cpu(buf->region->dev, buf->dma_addr,
 					buf->size, dir);
 		if (exp->vmap_cnt)
 			invalidate_kernel_vmap_range(exp->vaddr, buf->size);
@@ -241,7 +242,7 @@ static int cmamem_dmabuf_end_cpu_access(struct dma_buf *dmabuf,
 	if (cmamem_export_cached(exp)) {
 		if (exp->vmap_cnt)
 			flush_kernel_vmap_range(exp->vaddr, buf->size);
-		dma_sync_single_for_device(cmamem_device(), buf->dma_addr,
+		dma_sync_single_for_device(buf->region->dev, buf->dma_addr,
 					   buf->size, dir);
 	}
 	list_for_each_entry(a, &exp->attachments, node)

@@ -111,7 +111,7 @@ static int cmamem_heap_allocate(struct dma_heap_allocation_data *data,
 					    data->fd_flags, p);
 	} else {
 		ret = -EINVAL;
-		cmamem_alloc_failed(data->len,
+		cmamem_alloc_failed(NULL, data->len,
 				    cmamem_heap_cache_mode | CMA_MEM_HEAP, ret,
 				    CMAMEM_REFUSED_BAD_ARG, 0);
 	}

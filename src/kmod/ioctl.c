@@ -29,7 +29,7 @@ static bool cmamem_alloc_arg_valid(const struct cma_mem_alloc *arg)
 		return false;
 	if ((arg->flags & CMA_MEM_FROM_POOL) && (arg->flags & CMA_MEM_FROM_CMA))
 		return false;
-	if (arg->align & (arg->align - 1))
+	if (arg->align & (arg->align - 1) || arg->reserved)
 		return false;
 	return cmamem_name_valid(arg->name);
 }
@@ -42,13 +42,14 @@ static int cmamem_ioc_alloc(struct cmamem_file *cf, void *data)
 		.align = arg->align,
 		.flags = arg->flags,
 		.name = arg->name,
+		.region = arg->region,
 	};
 	struct cma_mem_info info;
 	int ret;
 
 	/* A refusal all the same: counted as buffer.c counts its own. */
 	if (!cmamem_alloc_arg_valid(arg)) {
-		cmamem_alloc_failed(arg->size, arg->flags, -EINVAL,
+		cmamem_alloc_failed(NULL, arg->size, arg->flags, -EINVAL,
 				    CMAMEM_REFUSED_BAD_ARG, 0);
 		return -EINVAL;
 	}
@@ -86,7 +87,7 @@ static int cmamem_ioc_attach(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->attach_flags & ~CMA_MEM_ATTACH_FLAGS)
+	if (arg->attach_flags & ~CMA_MEM_ATTACH_FLAGS || arg->reserved)
 		return -EINVAL;
 	/* By id, or by name: exactly one of them. */
 	if (!arg->id == cmamem_name_empty(arg->name))
@@ -113,7 +114,7 @@ static int cmamem_ioc_info(struct cmamem_file *cf, void *data)
 {
 	struct cma_mem_info *arg = data;
 
-	if (arg->attach_flags)
+	if (arg->attach_flags || arg->reserved)
 		return -EINVAL;
 	return cmamem_buf_info(arg);
 }

@@ -48,7 +48,7 @@ static long cmamem_legacy_allocate(struct cmamem_file *cf,
 	if (copy_from_user(&linfo, uinfo, sizeof(linfo)))
 		return -EFAULT;
 	if (!linfo.len) {
-		cmamem_alloc_failed(0, req.flags, -EINVAL,
+		cmamem_alloc_failed(NULL, 0, req.flags, -EINVAL,
 				    CMAMEM_REFUSED_BAD_ARG, 0);
 		return -EINVAL;
 	}

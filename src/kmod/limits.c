@@ -17,8 +17,12 @@
  * member of the device's group can take all the CMA that camera, display
  * and codec drivers also need (cma_mem(4), FILES).
  *
+ * Each region (region.c) has a limit of its own, max_bytes in its sysfs
+ * directory, and counts its own use; the per-uid limits count every region.
+ *
  * Errnos: ENOSPC when a device-wide limit (max_total_bytes, max_buffers,
- * max_buffer_bytes) refuses a buffer, EDQUOT when a per-uid one does.
+ * max_buffer_bytes) or a region's max_bytes refuses a buffer, EDQUOT when a
+ * per-uid one does.
  *
  * Every failed allocation is counted, and the last CMAMEM_REFUSALS_KEPT
  * are kept for the debugfs refusals file: who, how much, which limit or
@@ -44,6 +48,7 @@
 
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "region.h"
 #include "trace.h"
 
 /* Limits, 0 for none. Written under cmamem.lock, read under it. */
@@ -94,6 +99,7 @@ const char *const cmamem_refusal_names[CMAMEM_REFUSED_NR] = {
 	[CMAMEM_REFUSED_MAX_BYTES_PER_UID] = "max_bytes_per_uid",
 	[CMAMEM_REFUSED_MAX_BYTES_PER_UID_UNPRIVILEGED] =
 		"max_bytes_per_uid_unprivileged",
+	[CMAMEM_REFUSED_REGION_MAX_BYTES] = "region_max_bytes",
 	[CMAMEM_REFUSED_NOMEM] = "nomem",
 	[CMAMEM_REFUSED_BAD_ARG] = "bad_arg",
 	[CMAMEM_REFUSED_OTHER] = "other",
@@ -152,6 +158,7 @@ static bool cmamem_over_quota(u64 quota, u64 held, u64 bytes)
 
 /**
  * cmamem_charge - account for a buffer about to be allocated
+ * @region:	the region it is allocated in
  * @uid:	its owner
  * @bytes:	its size
  * @why:	set to the limit that refused it, or to CMAMEM_REFUSED_NOMEM;
@@ -163,7 +170,8 @@ static bool cmamem_over_quota(u64 quota, u64 held, u64 bytes)
  * Return: 0, -ENOSPC over a device-wide limit, -EDQUOT over @uid's quota,
  * or -ENOMEM.
  */
-int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why)
+int cmamem_charge(struct cmamem_region *region, kuid_t uid, u64 bytes,
+		  enum cmamem_refusal *why)
 {
 	struct cmamem_uid_use *use, *new = NULL;
 	int ret = -ENOSPC;
@@ -177,8 +185,10 @@ int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why)
 	if (max_buffers && cmamem.nr_bufs >= max_buffers)
 		goto out;
 	*why = CMAMEM_REFUSED_MAX_TOTAL_BYTES;
-	if (max_total_bytes && (cmamem.used_bytes > max_total_bytes ||
-				bytes > max_total_bytes - cmamem.used_bytes))
+	if (cmamem_over_quota(max_total_bytes, cmamem.used_bytes, bytes))
+		goto out;
+	*why = CMAMEM_REFUSED_REGION_MAX_BYTES;
+	if (cmamem_over_quota(region->max_bytes, region->used_bytes, bytes))
 		goto out;
 
 	use = cmamem_uid_use_find(uid);
@@ -210,6 +220,8 @@ int cmamem_charge(kuid_t uid, u64 bytes, enum cmamem_refusal *why)
 	use->bytes += bytes;
 	cmamem.nr_bufs++;
 	cmamem.used_bytes += bytes;
+	region->nr_bufs++;
+	region->used_bytes += bytes;
 	*why = CMAMEM_REFUSED_NONE;
 	ret = 0;
 out:
@@ -219,12 +231,14 @@ out:
 
 /**
  * cmamem_uncharge - give back what cmamem_charge() took
+ * @region:	the buffer's region
  * @uid:	the buffer's owner
  * @bytes:	the buffer's size
  * @freed:	the buffer existed (cmamem_charged() was called), and its
  *		memory is now back: count a free
  */
-void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed)
+void cmamem_uncharge(struct cmamem_region *region, kuid_t uid, u64 bytes,
+		     bool freed)
 {
 	struct cmamem_uid_use *use;
 
@@ -239,6 +253,8 @@ void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed)
 	}
 	cmamem.nr_bufs--;
 	cmamem.used_bytes -= bytes;
+	region->nr_bufs--;
+	region->used_bytes -= bytes;
 	if (freed)
 		cmamem_stats.frees++;
 	mutex_unlock(&cmamem.lock);
@@ -246,12 +262,14 @@ void cmamem_uncharge(kuid_t uid, u64 bytes, bool freed)
 
 /**
  * cmamem_charged - count a buffer whose allocation succeeded
+ * @region:	the region it was allocated in
  * @bytes:	its size
  * @ns:		how long getting its memory took
  * @pooled:	its memory came from the pool, not CMA
  * @fell_back:	the pool had no room, so it came from CMA
  */
-void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
+void cmamem_charged(struct cmamem_region *region, u64 bytes, u64 ns,
+		    bool pooled, bool fell_back)
 {
 	u64 us = div_u64(ns, NSEC_PER_USEC);
 	unsigned int bucket;
@@ -262,6 +280,7 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
 
 	mutex_lock(&cmamem.lock);
 	cmamem_stats.allocs++;
+	region->allocs++;
 	if (pooled)
 		cmamem_stats.allocs_pool++;
 	else
@@ -278,6 +297,7 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
 
 /**
  * cmamem_alloc_failed - count, keep and trace an allocation that failed
+ * @region:	the region asked for, or NULL if there is none such
  * @size:	the bytes asked for
  * @flags:	the flags asked for
  * @err:	its -errno
@@ -288,8 +308,8 @@ void cmamem_charged(u64 bytes, u64 ns, bool pooled, bool fell_back)
  * Called once per failed ALLOC, legacy CMEM_ALLOCATE or dma-heap
  * allocation, by the allocating task.
  */
-void cmamem_alloc_failed(u64 size, u32 flags, int err,
-			 enum cmamem_refusal why, u64 latency_ns)
+void cmamem_alloc_failed(struct cmamem_region *region, u64 size, u32 flags,
+			 int err, enum cmamem_refusal why, u64 latency_ns)
 {
 	struct cmamem_refusal_rec rec = {
 		.time_ns = ktime_get_boottime_ns(),
@@ -309,6 +329,8 @@ void cmamem_alloc_failed(u64 size, u32 flags, int err,
 
 	mutex_lock(&cmamem.lock);
 	cmamem_stats.failed[why]++;
+	if (region)
+		region->alloc_failures++;
 	slot = &cmamem_stats.refusals[cmamem_stats.refusals_next];
 	*slot = rec;
 	cmamem_stats.refusals_next = (cmamem_stats.refusals_next + 1) %
@@ -316,7 +338,8 @@ void cmamem_alloc_failed(u64 size, u32 flags, int err,
 	cmamem_stats.refusals_nr = min(cmamem_stats.refusals_nr + 1,
 				       CMAMEM_REFUSALS_KEPT);
 	mutex_unlock(&cmamem.lock);
-	trace_cma_mem_alloc(0, size, flags, rec.uid, latency_ns, err, why, 0);
+	trace_cma_mem_alloc(0, size, flags, rec.uid, latency_ns, err, why, 0,
+			    region ? region->name : NULL);
 }
 
 /**

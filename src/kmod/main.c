@@ -18,6 +18,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "pool.h"
+#include "region.h"
 
 static ushort mode = 0660;
 module_param(mode, ushort, 0444);
@@ -148,19 +149,28 @@ static int __init cmamem_init(void)
 	if (ret)
 		goto err_deregister;
 	/*
-	 * The heap node allocates on the device above, so it comes after it;
-	 * and before anything it would have to undo, since it is the one step
-	 * after the mask that can fail. Its open() waits for cmamem.ready too.
+	 * The regions, in the misc device's directory: the default one
+	 * allocates on the device above, the device tree's on their own.
+	 */
+	ret = cmamem_regions_init();
+	if (ret)
+		goto err_deregister;
+	/*
+	 * The heap node allocates in the default region, so it comes after
+	 * it; and before anything it would have to undo, since it is the last
+	 * step that can fail. Its open() waits for cmamem.ready too.
 	 */
 	ret = cmamem_heap_init(mode);
 	if (ret)
-		goto err_deregister;
+		goto err_regions;
 	cmamem_pool_init(min_t(u64, pool_size, SIZE_MAX));
 	cmamem_debugfs_init();
 	/* Pairs with the acquire in cmamem_open() and pool_bytes_store(). */
 	smp_store_release(&cmamem.ready, true);
 	return 0;
 
+err_regions:
+	cmamem_regions_exit();
 err_deregister:
 	misc_deregister(&cmamem.misc);
 	return ret;
@@ -173,16 +183,20 @@ static void __exit cmamem_exit(void)
 
 	/*
 	 * Every interface goes before what it reads: the heap node, debugfs,
-	 * then the misc device with its sysfs files (their removal waits for
-	 * reads in progress; anyone may read pool_clean_bytes and
-	 * pool_largest_free).
+	 * the regions' directories, then the misc device with its sysfs files
+	 * (their removal waits for reads in progress; anyone may read
+	 * pool_clean_bytes and pool_largest_free).
 	 * No open() can succeed meanwhile: it would need a reference to this
 	 * module, which is going away.
 	 */
 	cmamem_heap_exit();
 	cmamem_debugfs_exit();
+	cmamem_regions_exit();
 	misc_deregister(&cmamem.misc);
-	/* Then the buffers and the pool, on the device still held. */
+	/*
+	 * Then the buffers and the pool, on the device still held; the
+	 * regions' devices are held by their buffers.
+	 */
 	cmamem_buf_release_all();
 	cmamem_pool_exit();
 	put_device(dev);

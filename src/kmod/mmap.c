@@ -3,12 +3,15 @@
  * cma_mem mmap: the page offset selects a buffer (offset 0: the file's legacy
  * buffer), and the whole range is mapped at mmap time with the buffer's own
  * struct pages. There is no fault per page, and get_user_pages() works on
- * the mapping, which a VM_PFNMAP mapping would refuse.
+ * the mapping, which a VM_PFNMAP mapping would refuse. A carve-out region's
+ * memory has no struct pages: its buffers get that VM_PFNMAP mapping, and
+ * O_DIRECT, vmsplice() and io_uring's fixed buffers fail on it with EFAULT.
  *
  * Each VMA holds a buffer reference: the mmap call takes the first, and
  * vm_ops open/close follow the VMA through fork, split and mremap, as
  * drm_gem_mmap_obj() and drm_gem_vm_open() do.
  */
+#include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -17,6 +20,7 @@
 #include "buffer.h"
 #include "cmamem_internal.h"
 #include "compat.h"
+#include "region.h"
 #include "trace.h"
 
 /* Pages handed to vm_insert_pages() per call: one page of pointers. */
@@ -102,10 +106,7 @@ struct cmamem_buf *cmamem_vma_buf(struct vm_area_struct *vma)
 	return vma->vm_private_data;
 }
 
-/*
- * Whether the DMA layer calls the device cache-coherent, which decides
- * every buffer's effective cache mode and what SYNC does.
- */
+/* Whether the DMA layer calls the default region's device cache-coherent. */
 bool cmamem_dma_coherent(void)
 {
 	return dev_is_dma_coherent(cmamem_device());
@@ -116,7 +117,8 @@ bool cmamem_dma_coherent(void)
  * @buf:	the buffer
  *
  * What the DMA layer itself would map (dma_pgprot()): on a device it calls
- * cache-coherent (every x86 device), every buffer is cacheable, since the
+ * cache-coherent (every x86 device; a region's device with dma-coherent in
+ * its node), every buffer is cacheable, since the
  * device snoops the caches. WC or uncached user mappings there would alias
  * the kernel's write-back linear map of the same RAM, which PAT does not
  * track for vm_insert_page(), and would read memory older than the zeroes
@@ -126,7 +128,7 @@ bool cmamem_dma_coherent(void)
  */
 u32 cmamem_cache_effective(const struct cmamem_buf *buf)
 {
-	if (cmamem_dma_coherent())
+	if (cmamem_region_coherent(buf->region))
 		return CMA_MEM_CACHE_CACHED;
 	return cmamem_buf_cache(buf);
 }
@@ -187,6 +189,20 @@ out:
 	return ret;
 }
 
+/*
+ * Map a carve-out buffer's frames from @first on over the whole of @vma. Its
+ * dma_addr is the device's view; the CPU's is what the DMA layer translates
+ * it back to.
+ */
+static int cmamem_remap_pfns(struct vm_area_struct *vma,
+			     struct cmamem_buf *buf, unsigned long first)
+{
+	phys_addr_t phys = dma_to_phys(buf->region->dev, buf->dma_addr);
+
+	return remap_pfn_range(vma, vma->vm_start, PHYS_PFN(phys) + first,
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+}
+
 /**
  * cmamem_mmap_buf - map a buffer into a VMA
  * @vma:	the VMA, for which the caller took a reference with
@@ -220,7 +236,10 @@ int cmamem_mmap_buf(struct vm_area_struct *vma, struct cmamem_buf *buf,
 	vma->vm_private_data = buf;
 	vma->vm_ops = &cmamem_vm_ops;
 
-	ret = cmamem_insert_pages(vma, buf, first);
+	if (cmamem_region_has_pages(buf->region))
+		ret = cmamem_insert_pages(vma, buf, first);
+	else
+		ret = cmamem_remap_pfns(vma, buf, first);
 	if (ret)
 		goto err_put;
 	trace_cma_mem_map(buf, vma);

@@ -165,7 +165,7 @@ static struct cmamem_pool_chunk *cmamem_pool_chunk_new(size_t size)
 	if (!chunk)
 		return NULL;
 	chunk->size = size;
-	chunk->page = cmamem_alloc_zeroed_pages(size, &chunk->dma_addr,
+	chunk->page = cmamem_alloc_zeroed_pages(dev, size, &chunk->dma_addr,
 						GFP_KERNEL | __GFP_NOWARN);
 	if (!chunk->page)
 		goto err_free;

@@ -61,14 +61,15 @@ TRACE_DEFINE_ENUM(DMA_FROM_DEVICE);
 /*
  * An ALLOC, legacy CMEM_ALLOCATE or dma-heap allocation, made or refused:
  * @id is 0 and @refused says why on failure; @latency_ns is the time CMA or
- * the pool took (the stats file's histogram), 0 if it was not asked.
+ * the pool took (the stats file's histogram), 0 if it was not asked;
+ * @region is the region's name, NULL when none was found.
  */
 TRACE_EVENT(cma_mem_alloc,
 	    TP_PROTO(u32 id, u64 size, u32 flags, kuid_t uid, u64 latency_ns,
 		     int result, enum cmamem_refusal refused,
-		     dma_addr_t dma_addr),
+		     dma_addr_t dma_addr, const char *region),
 	    TP_ARGS(id, size, flags, uid, latency_ns, result, refused,
-		    dma_addr),
+		    dma_addr, region),
 	    TP_STRUCT__entry(__field(u32, id)
 			     __field(u64, size)
 			     __field(u32, cache)
@@ -78,7 +79,8 @@ TRACE_EVENT(cma_mem_alloc,
 			     __field(u64, latency_ns)
 			     __field(int, result)
 			     __array(char, refused, CMAMEM_REFUSAL_NAME_LEN)
-			     __field(u64, dma_addr)),
+			     __field(u64, dma_addr)
+			     __array(char, region, CMA_MEM_NAME_LEN)),
 	    TP_fast_assign(__entry->id = id;
 			   __entry->size = size;
 			   __entry->cache = flags & CMA_MEM_CACHE_MASK;
@@ -90,14 +92,16 @@ TRACE_EVENT(cma_mem_alloc,
 			   strscpy(__entry->refused,
 				   cmamem_refusal_names[refused],
 				   sizeof(__entry->refused));
-			   __entry->dma_addr = dma_addr;),
-	    TP_printk("id=%u size=%llu cache=%s source=%s flags=%s uid=%u latency_ns=%llu result=%d refused=%s dma_addr=0x%llx",
+			   __entry->dma_addr = dma_addr;
+			   strscpy(__entry->region, region ?: "-",
+				   sizeof(__entry->region));),
+	    TP_printk("id=%u size=%llu cache=%s source=%s flags=%s uid=%u latency_ns=%llu result=%d refused=%s dma_addr=0x%llx region=%s",
 		      __entry->id, __entry->size,
 		      show_cmamem_cache(__entry->cache),
 		      show_cmamem_source(__entry->source),
 		      show_cmamem_flags(__entry->flags), __entry->uid,
 		      __entry->latency_ns, __entry->result, __entry->refused,
-		      __entry->dma_addr)
+		      __entry->dma_addr, __entry->region)
 );
 
 /*

@@ -119,12 +119,12 @@ dump_matches() {
 	assert_line "$a"
 	assert_line "$b"
 	# id name size cache dma_addr uid pid comm age_ms refs handles mappings
-	# persist exports source state effective holders
+	# persist exports source state effective holders region
 	local eff
 	eff=$(effective_cache uncached)
 	run target_sh "awk '\$1 == $a || \$1 == $b' $CMAMEM_DEBUGFS/buffers"
-	assert_line --regexp "^$a dbg-a 65536 uncached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live $eff -$"
-	assert_line --regexp "^$b - 12288 cached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live cached -$"
+	assert_line --regexp "^$a dbg-a 65536 uncached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live $eff - default$"
+	assert_line --regexp "^$b - 12288 cached 0x[0-9a-f]+ 0 [0-9]+ cmamem [0-9]+ 1 0 0 1 0 cma live cached - default$"
 	run_cmamem 0 free "$a"
 	run_cmamem 0 free "$b"
 	run_cmamem 0 list

@@ -39,12 +39,12 @@ lines() {
 	printf '%s\n' "$@" | sort -n -k1,1 -s
 }
 
-@test "the holders file: root only, the header 'id pid comm kind', the buffers table's new last column" {
+@test "the holders file: root only, the header 'id pid comm kind', the buffers table's holders column" {
 	run target_sh "head -n 1 $CMAMEM_DEBUGFS/holders; stat -c %a $CMAMEM_DEBUGFS/holders; head -n 1 $CMAMEM_DEBUGFS/buffers"
 	assert_success
 	assert_line -n 0 "id pid comm kind"
 	assert_line -n 1 400
-	assert_line -n 2 "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders"
+	assert_line -n 2 "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders region"
 }
 
 @test "a mapping inherited by fork: both processes hold it as map; each munmap takes its holder away" {

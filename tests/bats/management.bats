@@ -134,11 +134,11 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 
 	eff=$(effective_cache uncached)
 	read_table
-	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders" ]] ||
+	[[ ${ROW[id]} == "id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders region" ]] ||
 		fail "header: ${ROW[id]}"
-	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ cached\ -$ ]] ||
+	[[ ${ROW[$a]} =~ ^$a\ mg-a\ 65536\ cached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ cached\ -\ default$ ]] ||
 		fail "row of $a: '${ROW[$a]}'"
-	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ $eff\ -$ ]] ||
+	[[ ${ROW[$c]} =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 1\ 0\ cma\ live\ $eff\ -\ default$ ]] ||
 		fail "row of $c: '${ROW[$c]}'"
 	[ -z "${ROW[$b]:-}" ] || fail "freed $b is still in the table: ${ROW[$b]}"
 	# The DMA address is the one INFO gives root.

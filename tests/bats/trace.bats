@@ -109,7 +109,7 @@ N='[0-9]+'
 	run_cmamem 0 export "$id" -- true
 	run_cmamem 0 free "$id"
 	take_events
-	event "cma_mem_alloc: id=$id size=65536 cache=cached source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x([0-9a-f]+)"
+	event "cma_mem_alloc: id=$id size=65536 cache=cached source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x([0-9a-f]+) region=default"
 	[ $((16#${BASH_REMATCH[1]})) -eq "$dma" ] || fail "dma_addr 0x${BASH_REMATCH[1]}, INFO says $dma"
 	# fill maps the whole buffer once; the mapping's mode is the one the
 	# DMA layer gives (cached where the device is coherent).
@@ -130,8 +130,8 @@ N='[0-9]+'
 	track_alloc 4K
 	run_cmamem 1 alloc 8K --from pool
 	take_events
-	event "cma_mem_alloc: id=0 size=65537 cache=wc source=pool flags=persist uid=0 latency_ns=0 result=-28 refused=max_buffer_bytes dma_addr=0x0"
-	event "cma_mem_alloc: id=0 size=8192 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=-12 refused=nomem dma_addr=0x0"
+	event "cma_mem_alloc: id=0 size=65537 cache=wc source=pool flags=persist uid=0 latency_ns=0 result=-28 refused=max_buffer_bytes dma_addr=0x0 region=default"
+	event "cma_mem_alloc: id=0 size=8192 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=-12 refused=nomem dma_addr=0x0 region=default"
 	no_event "cma_mem_alloc: .* result=0 .*"
 }
 
@@ -149,10 +149,10 @@ N='[0-9]+'
 	take_events
 	event "cma_mem_pool_grow: bytes=4194304 dma_addr=(0x[0-9a-f]+)"
 	chunk=${BASH_REMATCH[1]}
-	event "cma_mem_alloc: id=$a size=1048576 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=$chunk"
+	event "cma_mem_alloc: id=$a size=1048576 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=$chunk region=default"
 	event "cma_mem_release: id=$a size=1048576 to=pool age_ms=$N"
 	event "cma_mem_pool_zero: bytes=1048576 dma_addr=$chunk by=inline latency_ns=$N"
-	event "cma_mem_alloc: id=$b size=4194304 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=$chunk"
+	event "cma_mem_alloc: id=$b size=4194304 cache=wc source=pool flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=$chunk region=default"
 	# Freed, the 4M goes to the work item: trace_pipe blocks until its
 	# event comes (and consumes what it reads).
 	run_cmamem 0 free "$b"
@@ -215,7 +215,7 @@ N='[0-9]+'
 	assert_success
 	run target_run trace-cmd report -i "$f"
 	assert_success
-	assert_output --regexp "cma_mem_alloc: +id=$ID size=8192 cache=uncached source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x[0-9a-f]+"
+	assert_output --regexp "cma_mem_alloc: +id=$ID size=8192 cache=uncached source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x[0-9a-f]+ region=default"
 	refute_output --partial "FAILED TO PARSE"
 }
 
@@ -231,5 +231,5 @@ N='[0-9]+'
 	assert_success
 	run target_run perf script -i "$f"
 	assert_success
-	assert_output --regexp "cma_mem:cma_mem_alloc: id=$ID size=16384 cache=wc source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x[0-9a-f]+"
+	assert_output --regexp "cma_mem:cma_mem_alloc: id=$ID size=16384 cache=wc source=cma flags=persist uid=0 latency_ns=$N result=0 refused=none dma_addr=0x[0-9a-f]+ region=default"
 }

@@ -137,9 +137,11 @@ static const struct {
 	{ EACCES, FZ_IOCTL | FZ_MMAP },
 	{ EBUSY, FZ_IOCTL },
 	{ EFAULT, FZ_IOCTL },
+	{ ENODEV, FZ_IOCTL },	/* ALLOC in a region that does not exist */
 	{ EOVERFLOW, FZ_MMAP },
 	{ EPERM, FZ_MMAP },
-	{ EOPNOTSUPP, FZ_MMAP },	/* MAP_SHARED_VALIDATE with MAP_SYNC */
+	/* mmap: MAP_SHARED_VALIDATE with MAP_SYNC; EXPORT: a carve-out buffer */
+	{ EOPNOTSUPP, FZ_IOCTL | FZ_MMAP },
 };
 
 /* Whether -@e is documented for @call (FZ_IOCTL or FZ_MMAP). */

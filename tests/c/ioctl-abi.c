@@ -292,7 +292,7 @@ static void sub_unknown_cmd(int argc, char **argv)
 
 static void sub_reserved(int argc, char **argv)
 {
-	struct cma_mem_alloc a;
+	struct cma_mem_alloc a, b;
 	struct cma_mem_info info;
 	struct cma_mem_free fr;
 	struct cma_mem_list l;
@@ -309,9 +309,24 @@ static void sub_reserved(int argc, char **argv)
 	 * request keeps working.
 	 */
 	info.effective = ~0U;
+	info.region = ~0U;
 	if (t_ioctl(fd, CMA_MEM_IOC_INFO, &info) ||
 	    !(info.effective & CMA_MEM_EFFECTIVE_KNOWN))
-		FAIL("INFO with garbage in the out-only effective failed");
+		FAIL("INFO with garbage in the out-only effective and region failed");
+	/* ALLOC made it in the default region, which INFO reports. */
+	EXPECT_EQ(info.region, CMA_MEM_REGION_DEFAULT);
+	info.reserved = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ATTACH, &info), -EINVAL);
+	info.reserved = 0;
+	/* ALLOC: reserved is zero, and a region no one has does not exist. */
+	memset(&b, 0, sizeof(b));
+	b.size = t_pg;
+	b.reserved = 1;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ALLOC, &b), -EINVAL);
+	b.reserved = 0;
+	b.region = 0x7fffffff;
+	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_ALLOC, &b), -ENODEV);
 	/* attach_flags: ATTACH's only, known bits only, and only by name. */
 	info.attach_flags = CMA_MEM_ATTACH_BY_UID;
 	EXPECT_ERR(t_ioctl(fd, CMA_MEM_IOC_INFO, &info), -EINVAL);
