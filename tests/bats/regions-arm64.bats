@@ -31,8 +31,8 @@ setup_file() {
 	# The two reserved-memory regions as the guest booted them: two address
 	# and two size cells each, big-endian.
 	local c
-	read -ra c < <(target_run od -An -tu4 --endian=big -w32 \
-		"$DT"/reserved-memory/vpu-cma@*/reg "$DT"/reserved-memory/fpga@*/reg)
+	read -ra c < <(target_sh "od -An -tu4 --endian=big -w32 \
+		$DT/reserved-memory/vpu-cma@*/reg $DT/reserved-memory/fpga@*/reg")
 	[ ${#c[@]} -eq 8 ] || fail "the reserved-memory regions' reg: ${c[*]}"
 	VPU_BASE=$((c[0] << 32 | c[1])) VPU_SIZE=$((c[2] << 32 | c[3]))
 	FPGA_BASE=$((c[4] << 32 | c[5])) FPGA_SIZE=$((c[6] << 32 | c[7]))
