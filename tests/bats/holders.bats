@@ -92,7 +92,8 @@ lines() {
 	run holders_of "$id"
 	assert_output "$parent handle"
 	run_cmamem 0 list --all
-	run awk -v id="$id" '$1 == id { print $NF }' <<<"$output"
+	run awk -v id="$id" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "holders") c = i }
+		$1 == id { print $c }' <<<"$output"
 	assert_output "$parent:handle"
 	finish
 }

@@ -168,7 +168,7 @@ $CMAMEM_DEBUGFS/fail_export/probability 600"
 	run target_run "$CMAMEM_BIN" export "$c" -- sh -c \
 		"'$CMAMEM_BIN' free $c && grep '^$c ' $CMAMEM_DEBUGFS/buffers"
 	assert_success
-	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ cma\ freed-exported\ $eff\ [0-9]+:export[0-9a-z:+,]*$ ]] ||
+	[[ $output =~ ^$c\ mg-c\ 12288\ uncached\ 0x[0-9a-f]{16}\ 0\ [0-9]+\ cmamem\ [0-9]+\ 1\ 0\ 0\ 0\ 1\ cma\ freed-exported\ $eff\ [0-9]+:export[0-9a-z:+,]*\ default$ ]] ||
 		fail "row of exported, freed $c: '$output'"
 	run_cmamem 0 free "$a"
 	read_stats
