@@ -2,16 +2,17 @@
 #
 # Completes actions, each action's options and their fixed values, file
 # names where a file is wanted, and buffer ids and names read from
-# `cmamem list -v` (the table: ID first, NAME last, "-" for none). The
-# device named by -d/--device on the line is the one asked.
+# `cmamem list -v` (the table: ID first, NAME last, "-" for none), and
+# region names from `cmamem regions` (NAME first). The device named by
+# -d/--device on the line is the one asked.
 
-_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool map top"
+_cmamem_actions="alloc free list info fill dump sync checksum cmp copy verify export stats holders limits pool regions map top"
 _cmamem_global="--device --json --quiet --verbose --version --help"
 
 # The options of ACTION, as `cmamem ACTION --help` lists them.
 _cmamem_options() {
 	case $1 in
-	alloc) echo "--name --cache --align --from --size-from" ;;
+	alloc) echo "--name --cache --align --from --size-from --region" ;;
 	fill) echo "--pattern --word --counter --random --seed --from --direct --offset --length" ;;
 	dump) echo "--format --endian --raw --to --direct --offset --length" ;;
 	sync) echo "--for --offset --length" ;;
@@ -20,7 +21,7 @@ _cmamem_options() {
 	copy) echo "--dest-offset --offset --length" ;;
 	map) echo "--output" ;;
 	list) echo "--all" ;;
-	limits) echo "--set" ;;
+	limits) echo "--region --set" ;;
 	pool) echo "--resize" ;;
 	top) echo "--interval --sort --once" ;;
 	esac
@@ -66,7 +67,7 @@ _cmamem() {
 		-d | --device | -n | --name | -c | --cache | -a | --align | -f | --from | \
 		--size-from | -p | --pattern | -w | --word | -s | --seed | -o | --offset | --output | \
 		-l | --length | --for | -F | --format | -e | --endian | -A | --algo | \
-		-t | --dest-offset | -T | --to | --interval | --sort) skip=1 ;;
+		-t | --dest-offset | -T | --to | --interval | --sort | -R | --region) skip=1 ;;
 		-*) ;;
 		*)
 			if [ -z "$action" ]; then
@@ -113,6 +114,10 @@ _cmamem() {
 	-e | --endian) COMPREPLY=($(compgen -W "little big" -- "$cur")); return ;;
 	-A | --algo) COMPREPLY=($(compgen -W "sha256 crc32" -- "$cur")); return ;;
 	--sort) COMPREPLY=($(compgen -W "bytes pid buffers mapped exports" -- "$cur")); return ;;
+	-R | --region)
+		COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" regions 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur"))
+		return
+		;;
 	-n | --name | -a | --align | -p | --pattern | -w | --word | -s | --seed | \
 	--offset | -l | --length | -t | --dest-offset | --interval)
 		return

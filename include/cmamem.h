@@ -30,6 +30,13 @@ extern "C" {
 #define CMAMEM_DEFAULT_DEVICE	"/dev/cma_mem"
 #define CMAMEM_DEVICE_ENV	"CMAMEM_DEVICE"
 
+/*
+ * The driver's sysfs directory, where cmamem_region_id() looks regions up
+ * (regions/<name>/id), unless $CMAMEM_SYSFS names another.
+ */
+#define CMAMEM_DEFAULT_SYSFS	"/sys/class/misc/cma_mem"
+#define CMAMEM_SYSFS_ENV	"CMAMEM_SYSFS"
+
 /* A name is 1 to 31 bytes of printable ASCII, without space or '/'. */
 #define CMAMEM_NAME_MAX		31
 
@@ -60,6 +67,23 @@ extern "C" {
 #define CMAMEM_EFFECTIVE(flags)	\
 	(((flags) >> CMAMEM_EFFECTIVE_SHIFT) & CMAMEM_CACHE_MASK)
 
+/*
+ * Regions (cma_mem(4), REGIONS): the default CMA area, region 0, which every
+ * kernel has, and those the device tree describes, each with an id (see
+ * cmamem_region_id()). cmamem_info(), cmamem_attach*() and
+ * cmamem_alloc_region() report the buffer's region in flags:
+ * CMAMEM_REGION(flags) is its id (0 from a kernel that predates regions,
+ * whose buffers all lie in the default area). Kept in flags, as the
+ * effective mode is, so that struct cmamem_info keeps its size; an id above
+ * CMAMEM_REGION_MAX does not fit, and those calls fail with -EOVERFLOW.
+ */
+#define CMAMEM_REGION_DEFAULT		0U
+#define CMAMEM_REGION_DEFAULT_NAME	"default"
+#define CMAMEM_REGION_SHIFT		16
+#define CMAMEM_REGION_MAX		0xffffU
+#define CMAMEM_REGION(flags)	\
+	(((flags) >> CMAMEM_REGION_SHIFT) & CMAMEM_REGION_MAX)
+
 /* Directions for cmamem_sync(). */
 enum cmamem_sync_dir {
 	CMAMEM_SYNC_FOR_CPU = 1,	/* before the CPU reads what a device wrote */
@@ -71,13 +95,15 @@ struct cmamem;
 
 /*
  * What the library knows of a buffer. cmamem_alloc() fills id, flags (those
- * requested), size, mmap_offset, dma_addr and name; cmamem_attach*() and
- * cmamem_info() fill every field from the kernel.
+ * requested), size, mmap_offset, dma_addr and name (cmamem_alloc_region()
+ * the region too); cmamem_attach*() and cmamem_info() fill every field from
+ * the kernel.
  */
 struct cmamem_info {
 	uint32_t id;
 	uint32_t flags;		/* CMAMEM_CACHE_*, CMAMEM_PERSIST, CMAMEM_FROM_*,
-				   CMAMEM_HEAP, CMAMEM_EFFECTIVE_* */
+				   CMAMEM_HEAP, CMAMEM_EFFECTIVE_*,
+				   CMAMEM_REGION() */
 	uint64_t size;		/* bytes, a multiple of the page size */
 	uint64_t mmap_offset;	/* the offset of byte 0 for mmap() */
 	uint64_t dma_addr;	/* 0 unless the caller has CAP_SYS_RAWIO */
@@ -139,6 +165,50 @@ int cmamem_alloc(struct cmamem *dev, uint64_t size, uint64_t align,
 		 uint32_t flags, const char *name, struct cmamem_info *info);
 
 /**
+ * cmamem_alloc_region() - cmamem_alloc() in region @region (since 0.3).
+ * @dev:	the handle; it holds a handle to the new buffer
+ * @region:	the region's id: CMAMEM_REGION_DEFAULT, or one that
+ *		cmamem_region_id() found
+ * @size:	as for cmamem_alloc()
+ * @align:	as for cmamem_alloc()
+ * @flags:	as for cmamem_alloc(); a carve-out region (memory without
+ *		struct pages) takes neither CMAMEM_CACHE_CACHED nor
+ *		CMAMEM_FROM_POOL, and no region but the default
+ *		CMAMEM_FROM_POOL (the pool is made of the default area)
+ * @name:	as for cmamem_alloc()
+ * @info:	out: the buffer, its region in flags (CMAMEM_REGION())
+ *
+ * cmamem_alloc() is cmamem_alloc_region() in CMAMEM_REGION_DEFAULT.
+ *
+ * Return: as cmamem_alloc(), and -ENODEV for an id no region has (also for
+ * any but CMAMEM_REGION_DEFAULT from a kernel that predates regions);
+ * -EINVAL for flags the region does not take; -ENOSPC over the region's
+ * max_bytes; -ENOMEM when the region has no room; -EOVERFLOW for @region
+ * above CMAMEM_REGION_MAX.
+ */
+int cmamem_alloc_region(struct cmamem *dev, uint32_t region, uint64_t size,
+			uint64_t align, uint32_t flags, const char *name,
+			struct cmamem_info *info);
+
+/**
+ * cmamem_region_id() - the id of the region called @name (since 0.3).
+ * @name:	a region's name, as cma_mem(4)'s sysfs directory
+ *		regions/<name> has it; "default" (CMAMEM_REGION_DEFAULT_NAME)
+ *		is always CMAMEM_REGION_DEFAULT, from any kernel
+ * @idp:	out: the id, for cmamem_alloc_region()
+ *
+ * Reads regions/@name/id in $CMAMEM_SYSFS, else CMAMEM_DEFAULT_SYSFS; needs
+ * no handle.
+ *
+ * Return: 0; -ENODEV if no region has that name (or the driver has no
+ * regions directory: not loaded, or older than regions); -EINVAL for an
+ * empty name, one with a '/', one that starts with '.', or one too long for
+ * a path; -EIO for an id file that holds no number; fopen(3)'s other
+ * errors.
+ */
+int cmamem_region_id(const char *name, uint32_t *idp);
+
+/**
  * cmamem_attach() - take a handle to an existing persistent buffer, by id.
  * @dev:	the handle that will hold the buffer
  * @id:		the buffer id
@@ -146,7 +216,8 @@ int cmamem_alloc(struct cmamem *dev, uint64_t size, uint64_t align,
  *
  * Return: 0; -ENOENT if there is no such buffer, or if another user owns
  * it and the caller lacks CAP_SYS_ADMIN; -EINVAL if it is not persistent
- * (only its holders reach it).
+ * (only its holders reach it); -EOVERFLOW for a region id above
+ * CMAMEM_REGION_MAX (see CMAMEM_REGION()).
  */
 int cmamem_attach(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
 
@@ -186,7 +257,8 @@ int cmamem_attach_owned(struct cmamem *dev, uint32_t uid, const char *name,
  * @id:		the buffer id
  * @info:	out: the buffer
  *
- * Return: 0; -ENOENT, also for another user's buffer without CAP_SYS_ADMIN.
+ * Return: 0; -ENOENT, also for another user's buffer without CAP_SYS_ADMIN;
+ * -EOVERFLOW as for cmamem_attach().
  */
 int cmamem_info(struct cmamem *dev, uint32_t id, struct cmamem_info *info);
 
@@ -293,8 +365,9 @@ int cmamem_sync_end(struct cmamem *dev, uint32_t id, uint64_t offset,
  * mapping or importer of it) does, even after cmamem_free().
  *
  * Return: 0; -EINVAL for other @flags; -ENOENT (as for cmamem_info());
- * -EACCES if @dev holds no handle to the buffer; -ENOMEM. cma_mem(4) has
- * the whole list.
+ * -EACCES if @dev holds no handle to the buffer; -EOPNOTSUPP for a buffer
+ * in a carve-out region, which has no struct pages for an importer;
+ * -ENOMEM. cma_mem(4) has the whole list.
  */
 int cmamem_export(struct cmamem *dev, uint32_t id, uint32_t flags, int *fdp);
 

@@ -5,6 +5,7 @@
  *
  *   stats            /sys/kernel/debug/cma_mem/stats, readably (root)
  *   limits [--set K=V]  /sys/class/misc/cma_mem/{max_*,used_bytes,...}
+ *   limits --region R [--set max_bytes=V]  .../regions/R/{max_bytes,...}
  *   pool [--resize SIZE]  /sys/class/misc/cma_mem/pool_*
  *   list --all       every buffer, from /sys/kernel/debug/cma_mem/buffers (root)
  *
@@ -18,6 +19,7 @@
 
 #include "cli.h"
 #include "debugfs.h"
+#include "regions.h"
 #include "size.h"
 
 static const char *const limit_names[] = {
@@ -27,6 +29,13 @@ static const char *const limit_names[] = {
 
 static const char *const usage_names[] = {
 	"used_bytes", "buffers", "peak_bytes", NULL,
+};
+
+/* Where `limits` reads and writes: the device's, or one region's. */
+struct limits_dir {
+	char dir[640];
+	const char *region;		/* its name, or NULL for the device's */
+	const char *const *limits, *const *usage;
 };
 
 /* fopen() @dir/@file for reading, or fail with the errno's exit code. */
@@ -109,41 +118,46 @@ int action_stats(struct cli *cli)
 
 /* --- limits --- */
 
-static int read_value(const char *name, uint64_t *v)
+static int read_value(const char *dir, const char *name, uint64_t *v)
 {
 	unsigned long long x;
 	FILE *f;
 	int ret, ok;
 
-	ret = open_file(sysfs_dir(), name, "r", &f);
+	ret = open_file(dir, name, "r", &f);
 	if (ret)
 		return ret;
 	ok = fscanf(f, "%llu", &x) == 1;
 	fclose(f);
 	if (!ok) {
-		cli_err("%s/%s: not a number", sysfs_dir(), name);
+		cli_err("%s/%s: not a number", dir, name);
 		return EXIT_FAILED;
 	}
 	*v = x;
 	return 0;
 }
 
-static int show_limits(const struct cli *cli)
+static int show_limits(const struct cli *cli, const struct limits_dir *ld)
 {
-	const char *const *groups[] = { limit_names, usage_names };
+	const char *const *groups[] = { ld->limits, ld->usage };
 	uint64_t v;
 	struct json_obj j;
 	size_t g, i;
 	int ret;
 
-	if (cli->json)
+	if (cli->json) {
 		json_begin(&j);
+		if (ld->region)
+			json_str(&j, "region", ld->region);
+	} else if (ld->region) {
+		printf("region: %s\n", ld->region);
+	}
 	for (g = 0; g < 2; g++) {
 		for (i = 0; groups[g][i]; i++) {
 			const char *name = groups[g][i];
 			char h[32];
 
-			ret = read_value(name, &v);
+			ret = read_value(ld->dir, name, &v);
 			if (ret) {
 				if (cli->json)
 					puts("}");
@@ -173,9 +187,21 @@ static int show_limits(const struct cli *cli)
 	return EXIT_OK;
 }
 
-/* Parse --set NAME=VALUE: a limit's name, and a size (a count for
+/* @names as "a, b, c", for a message. */
+static void name_list(const char *const *names, char *out, size_t len)
+{
+	size_t used = 0;
+
+	*out = '\0';
+	for (; *names && used < len; names++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+					 used ? ", " : "", *names);
+}
+
+/* Parse --set NAME=VALUE: one of @ld's limits, and a size (a count for
  * max_buffers). Exit 2 for anything else. */
-static int parse_set(const char *set, int *which, uint64_t *v)
+static int parse_set(const char *set, const struct limits_dir *ld,
+		     int *which, uint64_t *v)
 {
 	const char *eq = strchr(set, '=');
 	const char *why;
@@ -185,15 +211,20 @@ static int parse_set(const char *set, int *which, uint64_t *v)
 	if (!eq)
 		return cli_usage("--set %s: expected NAME=VALUE", set);
 	len = (size_t)(eq - set);
-	for (i = 0; limit_names[i]; i++)
-		if (strlen(limit_names[i]) == len &&
-		    !strncmp(limit_names[i], set, len))
+	for (i = 0; ld->limits[i]; i++)
+		if (strlen(ld->limits[i]) == len &&
+		    !strncmp(ld->limits[i], set, len))
 			break;
-	if (!limit_names[i])
-		return cli_usage("--set %s: no such limit (max_total_bytes, max_buffer_bytes, max_buffers, max_bytes_per_uid)",
-				 set);
+	if (!ld->limits[i]) {
+		char names[128];
+
+		name_list(ld->limits, names, sizeof(names));
+		return cli_usage("--set %s: no such limit (%s%s)", set, names,
+				 ld->limits == limit_names ?
+				 "; a region's max_bytes takes --region NAME" : "");
+	}
 	*which = i;
-	if (!strcmp(limit_names[i], "max_buffers")) {
+	if (!strcmp(ld->limits[i], "max_buffers")) {
 		if (arg_u64("--set max_buffers", eq + 1, v))
 			return EXIT_USAGE;
 		if (*v > INT32_MAX)
@@ -206,25 +237,68 @@ static int parse_set(const char *set, int *which, uint64_t *v)
 	return 0;
 }
 
+/* --region NAME|ID: that region's directory, else the device's. */
+static int limits_where(const struct cli *cli, struct limits_dir *ld,
+			struct region *r)
+{
+	const char *name;
+	uint32_t id;
+	int ret;
+
+	snprintf(ld->dir, sizeof(ld->dir), "%s", sysfs_dir());
+	if (!cli->region)
+		return 0;
+	ret = region_arg(cli->region, &id);
+	if (ret)
+		return ret;
+	name = region_name(id);
+	ret = name ? region_read(name, r) : -ENODEV;
+	if (ret == -ENODEV)
+		return no_region("", cli->region);
+	if (ret)
+		return cli_fail(ret, "region %s", cli->region);
+	ld->region = r->name;
+	regions_dir(ld->dir, sizeof(ld->dir));
+	snprintf(ld->dir + strlen(ld->dir), sizeof(ld->dir) - strlen(ld->dir),
+		 "/%s", r->name);
+	return 0;
+}
+
 int action_limits(struct cli *cli)
 {
-	if (cli->set) {
-		uint64_t v;
-		int which = 0, ret;
-		FILE *f;
+	/* A region's, in its directory. */
+	const char *const region_limits[] = { region_files[RF_MAX], NULL };
+	const char *const region_usage[] = {
+		region_files[RF_USED], region_files[RF_BUFFERS], NULL,
+	};
+	struct limits_dir ld = {
+		.limits = cli->region ? region_limits : limit_names,
+		.usage = cli->region ? region_usage : usage_names,
+	};
+	struct region r;
+	uint64_t v;
+	int which = 0, ret;
+	FILE *f;
 
-		ret = parse_set(cli->set, &which, &v);
+	/* Every argument first: --set, then the region it names. */
+	if (cli->set) {
+		ret = parse_set(cli->set, &ld, &which, &v);
 		if (ret)
 			return ret;
-		ret = open_file(sysfs_dir(), limit_names[which], "w", &f);
+	}
+	ret = limits_where(cli, &ld, &r);
+	if (ret)
+		return ret;
+	if (cli->set) {
+		ret = open_file(ld.dir, ld.limits[which], "w", &f);
 		if (ret)
 			return ret;
 		fprintf(f, "%" PRIu64 "\n", v);
 		if (fclose(f))
-			return cli_fail(errno, "%s/%s: %" PRIu64, sysfs_dir(),
-					limit_names[which], v);
+			return cli_fail(errno, "%s/%s: %" PRIu64, ld.dir,
+					ld.limits[which], v);
 	}
-	return show_limits(cli);
+	return show_limits(cli, &ld);
 }
 
 /* --- pool --- */
@@ -243,7 +317,7 @@ static int show_pool(const struct cli *cli)
 
 	/* Read everything first, so a failure prints nothing half done. */
 	for (i = 0; pool_names[i]; i++) {
-		int ret = read_value(pool_names[i], &v[i]);
+		int ret = read_value(sysfs_dir(), pool_names[i], &v[i]);
 
 		if (ret)
 			return ret;
@@ -292,7 +366,7 @@ int action_pool(struct cli *cli)
 	if (!fclose(f))
 		return show_pool(cli);
 	err = errno;
-	ret = read_value("pool_bytes", &now);
+	ret = read_value(sysfs_dir(), "pool_bytes", &now);
 	if (ret)
 		return ret;
 	if (err == EBUSY && now > want)

@@ -249,6 +249,7 @@ static int read_buffers(struct map_layout *l)
 		memcpy(b->name, r->name, sizeof(b->name));
 		memcpy(b->source, r->source, sizeof(b->source));
 		memcpy(b->state, r->state, sizeof(b->state));
+		memcpy(b->region, r->region, sizeof(b->region));
 		l->nbufs++;
 	}
 	free(rows);

@@ -22,6 +22,7 @@ static void json_buffer(struct json_obj *j, const struct map_buffer *b)
 	json_str(j, "name", b->name[0] ? b->name : NULL);
 	json_str(j, "source", b->source);
 	json_str(j, "state", b->state);
+	json_str(j, "region", b->region[0] ? b->region : NULL);
 }
 
 static void json_run(const struct map_area *a, const struct map_run *r)

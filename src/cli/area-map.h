@@ -28,6 +28,7 @@ struct map_buffer {
 	char name[64];			/* "" for none */
 	char source[16];		/* pool, cma */
 	char state[24];			/* live, freed-mapped, ... */
+	char region[64];		/* "" from a driver without regions */
 	uint64_t start, bytes;
 	int area;
 };

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "area-map.h"
+#include "cmamem.h"
 #include "svg.h"
 
 #define ROW_PX		1024
@@ -106,16 +107,20 @@ static const char *size_text(uint64_t v, char *out, size_t len)
 	return out;
 }
 
-/* "buffer 3 frame: 4M at 0x10000000 (from cma, live)", for tooltips and lists. */
+/*
+ * "buffer 3 frame: 4M at 0x10000000 (from cma, live)", for tooltips and
+ * lists; "(..., region fpga)" for a region but the default.
+ */
 static const char *buffer_text(const struct map_buffer *b, char *out,
 			       size_t len)
 {
+	int other = b->region[0] && strcmp(b->region, CMAMEM_REGION_DEFAULT_NAME);
 	char size[32];
 
-	snprintf(out, len, "buffer %u%s%s: %s at 0x%" PRIx64 " (from %s, %s)",
+	snprintf(out, len, "buffer %u%s%s: %s at 0x%" PRIx64 " (from %s, %s%s%s)",
 		 b->id, b->name[0] ? " " : "", b->name,
 		 size_text(b->bytes, size, sizeof(size)), b->start, b->source,
-		 b->state);
+		 b->state, other ? ", region " : "", other ? b->region : "");
 	return out;
 }
 
@@ -247,6 +252,8 @@ static void run(FILE *f, const struct map_area *a, const struct map_run *r,
 		svg_attr(f, "data-name", "%s", b->name);
 		svg_attr(f, "data-source", "%s", b->source);
 		svg_attr(f, "data-state", "%s", b->state);
+		if (b->region[0])
+			svg_attr(f, "data-region", "%s", b->region);
 	}
 	place_attrs(f, a, r->start, r->bytes);
 	svg_open(f);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "regions.h"
 
 static const char *const cache_words[] = { "wc", "uncached", "cached", NULL };
 static const uint32_t cache_flags[] = {
@@ -45,57 +46,63 @@ static int size_from_file(const char *path, uint64_t *size)
 int action_alloc(struct cli *cli)
 {
 	struct cmamem_info info, full;
+	struct alloc_req req = { .flags = CMAMEM_PERSIST };
 	struct cmamem *dev;
-	uint32_t flags = CMAMEM_PERSIST;
-	uint64_t size, align = 0;
-	const char *what;
 	int idx, ret;
 
 	if (cli->size_from) {
 		if (cli->nargs)
 			return cli_usage("alloc: give SIZE or --size-from, not both");
-		if (size_from_file(cli->size_from, &size))
+		if (size_from_file(cli->size_from, &req.size))
 			return EXIT_USAGE;
-		what = cli->size_from;
+		req.what = cli->size_from;
 	} else {
 		if (!cli->nargs)
 			return cli_usage("alloc: missing SIZE; try `cmamem alloc --help`");
-		if (arg_size("SIZE", cli->args[0], &size))
+		if (arg_size("SIZE", cli->args[0], &req.size))
 			return EXIT_USAGE;
-		if (!size)
+		if (!req.size)
 			return cli_usage("invalid SIZE '%s': must not be 0",
 					 cli->args[0]);
-		what = cli->args[0];
+		req.what = cli->args[0];
 	}
 	if (cli->name && arg_name("--name", cli->name))
 		return EXIT_USAGE;
 	if (cli->cache) {
 		if (arg_word("--cache", cli->cache, cache_words, &idx))
 			return EXIT_USAGE;
-		flags |= cache_flags[idx];
+		req.flags |= cache_flags[idx];
 	}
 	if (cli->source) {
 		if (arg_word("--from", cli->source, source_words, &idx))
 			return EXIT_USAGE;
-		flags |= source_flags[idx];
+		req.flags |= source_flags[idx];
 	}
 	if (cli->align) {
-		if (arg_size("--align", cli->align, &align))
+		if (arg_size("--align", cli->align, &req.align))
 			return EXIT_USAGE;
-		if (align & (align - 1))
+		if (req.align & (req.align - 1))
 			return cli_usage("invalid --align '%s': not a power of two",
 					 cli->align);
+	}
+	/* Last: a name is looked up in sysfs, once the rest is known good. */
+	req.region_arg = cli->region;
+	if (cli->region) {
+		ret = region_arg(cli->region, &req.region);
+		if (ret)
+			return ret;
 	}
 
 	ret = cli_open(cli, &dev);
 	if (ret)
 		return ret;
-	ret = cmamem_alloc(dev, size, align, flags, cli->name, &info);
+	ret = cmamem_alloc_region(dev, req.region, req.size, req.align,
+				  req.flags, cli->name, &info);
 	if (ret) {
 		if (ret == -EEXIST)
 			ret = cli_fail(ret, "alloc: name '%s'", cli->name);
 		else
-			ret = explain_alloc(dev, ret, what, size, align, flags);
+			ret = explain_alloc(dev, ret, &req);
 		cmamem_close(dev);
 		return ret;
 	}
@@ -115,14 +122,15 @@ int action_alloc(struct cli *cli)
 		json_u64(&j, "mmap_offset", info.mmap_offset);
 		json_u64(&j, "dma_addr", info.dma_addr);
 		json_str(&j, "source", source_name(info.flags));
+		json_str(&j, "region", region_name(CMAMEM_REGION(info.flags)));
 		json_end(&j);
 		putchar('\n');
 	} else {
 		printf("%u\n", info.id);
 	}
-	cli_note(cli, "buffer %u: %llu bytes, %s, from %s", info.id,
-		 (unsigned long long)info.size, cache_name(info.flags),
-		 source_name(info.flags));
+	cli_note(cli, "buffer %u: %llu bytes, %s, from %s, in region %s",
+		 info.id, (unsigned long long)info.size, cache_name(info.flags),
+		 source_name(info.flags), region_label(CMAMEM_REGION(info.flags)));
 	return EXIT_OK;
 }
 
@@ -172,11 +180,12 @@ int action_free(struct cli *cli)
 
 static void list_table_row(const struct cmamem_info *i)
 {
-	printf("%6u %14llu %-8s %-6s %-7s %-4s %7u %8u %7u  %s\n", i->id,
+	printf("%6u %14llu %-8s %-6s %-7s %-4s %7u %8u %7u %-10s %s\n", i->id,
 	       (unsigned long long)i->size, cache_name(i->flags),
 	       source_name(i->flags), (i->flags & CMAMEM_PERSIST) ? "yes" : "no",
 	       (i->flags & CMAMEM_HEAP) ? "yes" : "no",
-	       i->handles, i->mappings, i->exports, i->name[0] ? i->name : "-");
+	       i->handles, i->mappings, i->exports,
+	       region_label(CMAMEM_REGION(i->flags)), i->name[0] ? i->name : "-");
 }
 
 /* Ids one a line; --verbose: a table; --json: an array of info objects. */
@@ -208,9 +217,9 @@ int action_list(struct cli *cli)
 	if (cli->json)
 		putchar('[');
 	else
-		printf("%6s %14s %-8s %-6s %-7s %-4s %7s %8s %7s  %s\n", "ID",
+		printf("%6s %14s %-8s %-6s %-7s %-4s %7s %8s %7s %-10s %s\n", "ID",
 		       "SIZE", "CACHE", "SOURCE", "PERSIST", "HEAP", "HANDLES",
-		       "MAPPINGS", "EXPORTS", "NAME");
+		       "MAPPINGS", "EXPORTS", "REGION", "NAME");
 	for (i = 0; i < n; i++) {
 		struct cmamem_info info;
 

@@ -109,14 +109,31 @@ const char *sysfs_dir(void);
 const char *debugfs_dir(void);
 void cma_debugfs_dir(char *out, size_t len);	/* CONFIG_CMA_DEBUGFS's */
 const char *meminfo_path(void);
-/* One number from @dir/@name: 0, or a negative errno (-EINVAL: not one). */
+/* One number from @dir/@name, decimal or 0x hex: 0, or a negative errno
+ * (-EINVAL: not one). */
 int read_u64(const char *dir, const char *name, uint64_t *v);
 /* kB values from meminfo by key; a key not there stays -1. 0 or -errno. */
 int read_meminfo(const char *const *keys, int64_t *kb, int n);
 int explain_open(int err, const char *path);
-int explain_alloc(struct cmamem *dev, int err, const char *what,
-		  uint64_t size, uint64_t align, uint32_t flags);
+/* An ALLOC as the command line asked for it, for explain_alloc(). */
+struct alloc_req {
+	const char *what;		/* SIZE, or --size-from's FILE, as typed */
+	uint64_t size, align;
+	uint32_t flags;			/* CMAMEM_* */
+	uint32_t region;		/* the id ALLOC was given */
+	const char *region_arg;		/* --region as typed, or NULL */
+};
+int explain_alloc(struct cmamem *dev, int err, const struct alloc_req *req);
 int explain_busy(uint32_t id);
+/* explain-region.c: what only a region explains. ALLOC: an exit code, or
+ * -1 when the region is not the cause; @what is as typed, --region too. */
+int explain_region_alloc(int err, const struct alloc_req *req,
+			 const char *what, uint64_t bytes);
+/* EXPORT refused buffer @info, named @text on the command line. */
+int explain_export(int err, const char *text, const struct cmamem_info *info);
+/* A read or write (@op) of @file with O_DIRECT into or out of @info failed. */
+int explain_direct(int err, const char *op, const char *file,
+		   const struct cmamem_info *info);
 
 /* map.c: a buffer range mapped for an action. */
 struct mapped {
@@ -207,6 +224,8 @@ int action_top(struct cli *cli);
 int action_stats(struct cli *cli);
 int action_limits(struct cli *cli);
 int action_pool(struct cli *cli);
+/* regions-show.c */
+int action_regions(struct cli *cli);
 int admin_list_all(struct cli *cli);
 /* The pool's sysfs files, as `pool` shows them; NULL-terminated. */
 extern const char *const pool_names[];

@@ -62,7 +62,9 @@ static int fill_from_fd(const struct cli *cli, const struct direct_file *in,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = cli_fail(errno, "read %s", cli->from_file);
+			ret = cli->direct_in ?
+				explain_direct(errno, "read", cli->from_file, &m->info) :
+				cli_fail(errno, "read %s", cli->from_file);
 			break;
 		}
 		if (n == 0)
@@ -321,7 +323,9 @@ int action_dump(struct cli *cli)
 	ret = sync_if_cached(&m, &ref, CMAMEM_SYNC_FOR_CPU);
 	if (!ret) {
 		ret = dump_range(cli, &m, format, big, to.fd);
-		if (ret)
+		if (ret && cli->direct_out)
+			ret = explain_direct(ret, "write", cli->to, &m.info);
+		else if (ret)
 			ret = cli_fail(ret, "write %s",
 				       cli->to ? cli->to : "standard output");
 	}

@@ -210,6 +210,7 @@ static int buffer_row(void *ctx, const struct table_header *h, char **w,
 	copy_word(b->name, sizeof(b->name), cell(h, w, n, "name"));
 	copy_word(b->source, sizeof(b->source), cell(h, w, n, "source"));
 	copy_word(b->state, sizeof(b->state), cell(h, w, n, "state"));
+	copy_word(b->region, sizeof(b->region), cell(h, w, n, "region"));
 	return 0;
 }
 

@@ -89,6 +89,8 @@ struct buffer_row {
 	char name[64];			/* "" for none ("-") */
 	char source[16];		/* pool, cma */
 	char state[24];			/* live, freed-mapped, ... */
+	char region[64];		/* its region's name; "" from a driver
+					   without regions */
 	int placed;			/* id, size and dma_addr were numbers */
 };
 

@@ -41,7 +41,7 @@ const char *debugfs_dir(void)
 
 const char *sysfs_dir(void)
 {
-	return dir_of("CMAMEM_SYSFS", "/sys/class/misc/cma_mem");
+	return dir_of(CMAMEM_SYSFS_ENV, CMAMEM_DEFAULT_SYSFS);
 }
 
 const char *meminfo_path(void)
@@ -64,7 +64,7 @@ void cma_debugfs_dir(char *out, size_t len)
 
 int read_u64(const char *dir, const char *name, uint64_t *v)
 {
-	char path[512];
+	char path[768], line[32], *end;
 	unsigned long long x;
 	FILE *f;
 	int ok;
@@ -73,9 +73,14 @@ int read_u64(const char *dir, const char *name, uint64_t *v)
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	ok = fscanf(f, "%llu", &x) == 1;
+	ok = fgets(line, sizeof(line), f) != NULL;
 	fclose(f);
-	if (!ok)
+	/* Decimal, or hex with 0x (a region's base); no sign, no octal. */
+	if (!ok || strchr(line, '-'))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(line, &end, strstr(line, "0x") ? 16 : 10);
+	if (end == line || errno || end[strspn(end, " \t\n")])
 		return -EINVAL;
 	*v = x;
 	return 0;
@@ -462,23 +467,33 @@ static int no_memory(const char *what, uint64_t bytes, uint32_t flags)
 	return EXIT_FAILED;
 }
 
-int explain_alloc(struct cmamem *dev, int err, const char *what,
-		  uint64_t size, uint64_t align, uint32_t flags)
+int explain_alloc(struct cmamem *dev, int err, const struct alloc_req *req)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), size = req->size;
 	/* What the kernel charges: whole pages, at least the alignment. */
 	uint64_t bytes = size > UINT64_MAX - page ? size :
 			 (size + page - 1) & ~(page - 1);
+	char what[320];
+	int ret;
 
-	if (align > bytes)
-		bytes = align;
-	switch (err < 0 ? -err : err) {
+	if (req->align > bytes)
+		bytes = req->align;
+	if (err < 0)
+		err = -err;
+	snprintf(what, sizeof(what), "%s%s%s", req->what,
+		 req->region_arg ? " --region " : "",
+		 req->region_arg ? req->region_arg : "");
+	/* The default region has its own max_bytes too. */
+	ret = explain_region_alloc(err, req, what, bytes);
+	if (ret >= 0)
+		return ret;
+	switch (err) {
 	case ENOSPC:
 		return over_device_limit(what, bytes);
 	case EDQUOT:
 		return over_uid_limit(dev, what, bytes);
 	case ENOMEM:
-		return no_memory(what, bytes, flags);
+		return no_memory(what, bytes, req->flags);
 	default:
 		return cli_fail(err, "alloc %s", what);
 	}

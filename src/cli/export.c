@@ -36,7 +36,7 @@ int action_export(struct cli *cli)
 	ret = cmamem_export(dev, info.id, O_RDWR, &fd);
 	cmamem_close(dev);
 	if (ret)
-		return cli_fail(ret, "export %s", ref.text);
+		return explain_export(ret, ref.text, &info);
 
 	snprintf(num, sizeof(num), "%d", fd);
 	setenv("CMAMEM_DMABUF_FD", num, 1);

@@ -61,8 +61,9 @@ static const struct action_type actions[] = {
 	  "Allocates a zeroed, physically contiguous buffer of SIZE bytes (rounded\n"
 	  "up to pages) that persists until `cmamem free`, and prints its id\n"
 	  "(--json: an object with id, name, size, cache, mmap_offset, dma_addr,\n"
-	  "source). SIZE: 4096, 0x1000, 64K, 8M, 1G (binary units; KiB, MiB too);\n"
-	  "--size-from FILE takes the size of FILE instead." },
+	  "source, region). SIZE: 4096, 0x1000, 64K, 8M, 1G (binary units; KiB,\n"
+	  "MiB too); --size-from FILE takes the size of FILE instead. --region\n"
+	  "allocates in a region other than default (`cmamem regions`)." },
 	[ACT_FREE] = { "free", action_free, 1, 1, "ID|NAME",
 	  "free a buffer",
 	  "Drops the persistent reference. The memory returns to CMA once no\n"
@@ -76,7 +77,7 @@ static const struct action_type actions[] = {
 	[ACT_INFO] = { "info", action_info, 1, 1, "ID|NAME",
 	  "describe a buffer",
 	  "Prints `key: value` lines: id, name, size, cache, persistent, source,\n"
-	  "mmap_offset, dma_addr, uid, handles, mappings, exports, holders (the\n"
+	  "region, mmap_offset, dma_addr, uid, handles, mappings, exports, holders (the\n"
 	  "processes, as PID(COMM):KIND+KIND, read from debugfs: root only)\n"
 	  "(--json: one object with the same keys)." },
 	[ACT_FILL] = { "fill", action_fill, 1, 1, "ID|NAME",
@@ -149,7 +150,9 @@ static const struct action_type actions[] = {
 	  "max_bytes_per_uid (0: no limit), used_bytes, buffers and peak_bytes from\n"
 	  "/sys/class/misc/cma_mem (--json: one object). --set NAME=VALUE sets a\n"
 	  "limit first, as in --set max_total_bytes=64M. Allocations over a limit\n"
-	  "fail with exit 5: ENOSPC for the first three, EDQUOT per uid." },
+	  "fail with exit 5: ENOSPC for the first three, EDQUOT per uid.\n"
+	  "--region NAME shows a region's limit, max_bytes, and its used_bytes and\n"
+	  "buffers instead, and --set max_bytes=SIZE sets it (ENOSPC too)." },
 	[ACT_POOL] = { "pool", action_pool, 0, 0, "",
 	  "show the preallocated pool; --resize it (root)",
 	  "Prints pool_bytes (the pool's size), pool_used_bytes, pool_free_bytes,\n"
@@ -160,6 +163,16 @@ static const struct action_type actions[] = {
 	  "(--json: one object). --resize SIZE grows the pool from CMA or frees\n"
 	  "its unused chunks; when CMA has no room, or buffers keep chunks in use,\n"
 	  "it says by how much it fell short and exits 1." },
+	[ACT_REGIONS] = { "regions", action_regions, 0, 0, "",
+	  "list the regions buffers are allocated from",
+	  "One row per region: name, id, kind (cma: CMA, page-backed; carveout:\n"
+	  "memory without struct pages), size, used, free, max (max_bytes, its\n"
+	  "limit), buffers, and coherent (whether its device snoops the CPU's\n"
+	  "caches), from /sys/class/misc/cma_mem/regions. Region default is the\n"
+	  "kernel's default CMA area: its size and free, marked ~, are derived\n"
+	  "from /proc/meminfo. --json: an array of objects: name, id, kind, base,\n"
+	  "size, used_bytes, free_bytes, max_bytes, buffers, coherent, allocs,\n"
+	  "alloc_failures, derived." },
 	[ACT_EXPORT] = { "export", action_export, 2, -1, "ID|NAME -- CMD",
 	  "run a command with the buffer's dma-buf fd",
 	  "Exports the buffer as a dma-buf and runs CMD with the fd inherited, its\n"

@@ -23,7 +23,7 @@ enum action_id {
 	ACT_ALLOC, ACT_FREE, ACT_LIST, ACT_INFO, ACT_FILL, ACT_DUMP, ACT_SYNC,
 	ACT_CHECKSUM, ACT_CMP, ACT_COPY, ACT_VERIFY, ACT_STATS, ACT_HOLDERS,
 	ACT_MAP,
-	ACT_LIMITS, ACT_POOL, ACT_EXPORT,
+	ACT_LIMITS, ACT_POOL, ACT_REGIONS, ACT_EXPORT,
 	ACT_TOP,
 	ACT_NR
 };
@@ -57,6 +57,8 @@ enum action_id {
 	  "memory source: auto (default: pool, then CMA), pool or cma")	\
 	X(SIZE_FROM, size_from, STR, "size-from", 0, "FILE", ON(ALLOC),	\
 	  "the size of FILE, instead of SIZE")				\
+	X(REGION, region, STR, "region", 'R', "NAME|ID", ON(ALLOC) | ON(LIMITS), \
+	  "a region, by name or id (`cmamem regions` lists them): alloc allocates in it, limits shows and sets its max_bytes") \
 	X(PATTERN, pattern, STR, "pattern", 'p', "BYTE", ON(FILL),	\
 	  "every byte is BYTE (0-255, or 0x00-0xff)")			\
 	X(WORD, word, STR, "word", 'w', "HEX32", ON(FILL),		\

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "regions.h"
 
 const char *cache_name(uint32_t flags)
 {
@@ -117,6 +118,8 @@ void print_info_json_with(const struct cmamem_info *info,
 		 cache_name(CMAMEM_EFFECTIVE(info->flags)) : NULL);
 	json_bool(&j, "persistent", info->flags & CMAMEM_PERSIST);
 	json_str(&j, "source", source_name(info->flags));
+	json_str(&j, "region", region_name(CMAMEM_REGION(info->flags)));
+	json_u64(&j, "region_id", CMAMEM_REGION(info->flags));
 	json_bool(&j, "heap", info->flags & CMAMEM_HEAP);
 	json_u64(&j, "mmap_offset", info->mmap_offset);
 	json_u64(&j, "dma_addr", info->dma_addr);
@@ -145,6 +148,7 @@ void print_info_text(const struct cmamem_info *info)
 		       cache_name(CMAMEM_EFFECTIVE(info->flags)));
 	printf("persistent: %s\n", (info->flags & CMAMEM_PERSIST) ? "yes" : "no");
 	printf("source: %s\n", source_name(info->flags));
+	printf("region: %s\n", region_label(CMAMEM_REGION(info->flags)));
 	printf("heap: %s\n", (info->flags & CMAMEM_HEAP) ? "yes" : "no");
 	printf("mmap_offset: 0x%llx\n", (unsigned long long)info->mmap_offset);
 	printf("dma_addr: 0x%llx\n", (unsigned long long)info->dma_addr);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -35,6 +36,11 @@ _Static_assert(!((CMAMEM_EFFECTIVE_KNOWN |
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_CPU == CMA_MEM_SYNC_FOR_CPU, "flag drift");
 _Static_assert((unsigned int)CMAMEM_SYNC_FOR_DEVICE == CMA_MEM_SYNC_FOR_DEVICE, "flag drift");
 _Static_assert(CMAMEM_NAME_MAX == CMA_MEM_NAME_MAX, "name length drift");
+_Static_assert(CMAMEM_REGION_DEFAULT == CMA_MEM_REGION_DEFAULT, "region drift");
+/* The region's bits must stay clear of the uapi's flags and the effective mode. */
+_Static_assert(!(((uint32_t)CMAMEM_REGION_MAX << CMAMEM_REGION_SHIFT) &
+		 (CMA_MEM_ALLOC_FLAGS | CMA_MEM_HEAP | CMAMEM_EFFECTIVE_KNOWN |
+		  CMAMEM_CACHE_MASK << CMAMEM_EFFECTIVE_SHIFT)), "flag overlap");
 
 struct cmamem {
 	int fd;
@@ -67,11 +73,24 @@ static int put_name(char dst[CMA_MEM_NAME_LEN], const char *name)
 	return 0;
 }
 
-static void from_kinfo(struct cmamem_info *out, const struct cma_mem_info *k)
+/* @flags with region @region's id in its bits; -EOVERFLOW if it cannot fit. */
+static int put_region(uint32_t *flags, uint32_t region)
 {
+	if (region > CMAMEM_REGION_MAX)
+		return -EOVERFLOW;
+	*flags |= region << CMAMEM_REGION_SHIFT;
+	return 0;
+}
+
+static int from_kinfo(struct cmamem_info *out, const struct cma_mem_info *k)
+{
+	uint32_t flags = k->flags;
+
+	if (put_region(&flags, k->region))
+		return -EOVERFLOW;
 	memset(out, 0, sizeof(*out));
 	out->id = k->id;
-	out->flags = k->flags;
+	out->flags = flags;
 	if (k->effective & CMA_MEM_EFFECTIVE_KNOWN)
 		out->flags |= CMAMEM_EFFECTIVE_KNOWN |
 			      (k->effective & CMA_MEM_CACHE_MASK)
@@ -86,6 +105,7 @@ static void from_kinfo(struct cmamem_info *out, const struct cma_mem_info *k)
 	/* The kernel NUL-terminates; do not trust it to. */
 	memcpy(out->name, k->name, CMAMEM_NAME_MAX);
 	out->name[CMAMEM_NAME_MAX] = '\0';
+	return 0;
 }
 
 CMAMEM_EXPORT const char *cmamem_version(void)
@@ -133,31 +153,88 @@ CMAMEM_EXPORT int cmamem_fd(const struct cmamem *dev)
 	return dev->fd;
 }
 
-CMAMEM_EXPORT int cmamem_alloc(struct cmamem *dev, uint64_t size,
-			       uint64_t align, uint32_t flags,
-			       const char *name, struct cmamem_info *info)
+CMAMEM_EXPORT int cmamem_alloc_region(struct cmamem *dev, uint32_t region,
+				      uint64_t size, uint64_t align,
+				      uint32_t flags, const char *name,
+				      struct cmamem_info *info)
 {
 	struct cma_mem_alloc req;
+	uint32_t out_flags = flags;
 	int ret;
 
+	/* Checked first: a buffer made and then unreportable would leak. */
+	ret = put_region(&out_flags, region);
+	if (ret)
+		return ret;
 	memset(&req, 0, sizeof(req));
 	req.size = size;
 	req.align = align;
 	req.flags = flags;
+	req.region = region;
 	ret = put_name(req.name, name);
 	if (ret)
 		return ret;
 	ret = xioctl(dev->fd, CMA_MEM_IOC_ALLOC, &req);
+	/*
+	 * A kernel from before regions takes the struct only with the fields
+	 * it knows zero (E2BIG otherwise, see cma_mem(4)): it has no region
+	 * of that id.
+	 */
+	if (ret == -E2BIG && region)
+		return -ENODEV;
 	if (ret)
 		return ret;
 
 	memset(info, 0, sizeof(*info));
 	info->id = req.id;
-	info->flags = flags;
+	info->flags = out_flags;
 	info->size = req.size;
 	info->mmap_offset = req.mmap_offset;
 	info->dma_addr = req.dma_addr;
 	memcpy(info->name, req.name, CMAMEM_NAME_MAX);
+	return 0;
+}
+
+CMAMEM_EXPORT int cmamem_alloc(struct cmamem *dev, uint64_t size,
+			       uint64_t align, uint32_t flags,
+			       const char *name, struct cmamem_info *info)
+{
+	return cmamem_alloc_region(dev, CMAMEM_REGION_DEFAULT, size, align,
+				   flags, name, info);
+}
+
+CMAMEM_EXPORT int cmamem_region_id(const char *name, uint32_t *idp)
+{
+	const char *dir = secure_getenv(CMAMEM_SYSFS_ENV);
+	unsigned long long id;
+	char path[4096], line[32], *end;
+	FILE *f;
+	int n;
+
+	if (!name || !*name || *name == '.' || strchr(name, '/'))
+		return -EINVAL;
+	/* Every kernel has it, those without a regions directory too. */
+	if (!strcmp(name, CMAMEM_REGION_DEFAULT_NAME)) {
+		*idp = CMAMEM_REGION_DEFAULT;
+		return 0;
+	}
+	if (!dir || !*dir)
+		dir = CMAMEM_DEFAULT_SYSFS;
+	n = snprintf(path, sizeof(path), "%s/regions/%s/id", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -EINVAL;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT || errno == ENOTDIR ? -ENODEV : -errno;
+	n = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	if (!n)
+		return -EIO;
+	errno = 0;
+	id = strtoull(line, &end, 10);
+	if (end == line || (*end && *end != '\n') || errno || id > UINT32_MAX)
+		return -EIO;
+	*idp = (uint32_t)id;
 	return 0;
 }
 
@@ -184,8 +261,7 @@ static int info_ioctl(struct cmamem *dev, unsigned long cmd, uint32_t id,
 	ret = xioctl(dev->fd, cmd, &req);
 	if (ret)
 		return ret;
-	from_kinfo(info, &req);
-	return 0;
+	return from_kinfo(info, &req);
 }
 
 CMAMEM_EXPORT int cmamem_attach(struct cmamem *dev, uint32_t id,

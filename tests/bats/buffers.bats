@@ -3,7 +3,7 @@
 # zeroing; a persistent buffer that crosses CLI commands; fill and dump
 # against hexdump -C of the same bytes; names; the debugfs table. It also
 # runs over ssh in CI, so it stays brisk: one helper process per size sweep,
-# few CLI calls.
+# few CLI calls. And the regions a machine without device-tree regions has.
 
 load test_helper/common
 load test_helper/buffers
@@ -156,5 +156,31 @@ dump_matches() {
 	local id=$output
 	run_cmamem 0 sync "$id" --for device
 	run_cmamem 0 sync "$id" --for cpu --offset 4096 --length 4096
+	run_cmamem 0 free "$id"
+}
+
+@test "regions: default first, its size CmaTotal, and alone without device-tree regions; alloc --region default; --region nosuch is exit 3 with the fix" {
+	local json dt cma_kb id
+	# cmamem,region nodes (cma_mem(4), REGIONS): x86 has no device tree.
+	dt=$(target_sh "grep -rlF --include=compatible cmamem,region /proc/device-tree 2>/dev/null | wc -l")
+	cma_kb=$(target_run awk '/^CmaTotal:/ { print $2 }' /proc/meminfo)
+	run_cmamem 0 regions --json
+	json=$output
+	assert_equal "$(jq -c '.[0] | [.name, .id, .kind, .derived, .base]' <<<"$json")" '["default",0,"cma",true,null]'
+	if [ "$dt" -eq 0 ]; then
+		assert_equal "$(jq -c 'map(.name)' <<<"$json")" '["default"]'
+		assert_equal "$(jq '.[0].size' <<<"$json")" "$((cma_kb * 1024))"
+	fi
+	track_alloc 64K --region default
+	id=$output
+	run_cmamem 0 info "$id"
+	assert_line "region: default"
+	# The debugfs table's region column, as list --all shows it.
+	run_cmamem 0 list --all --json
+	assert_equal "$(jq -r ".[] | select(.id == $id) | .region" <<<"$output")" default
+	run_cmamem 0 limits --region default --json
+	assert_equal "$(jq -c '[.region, .max_bytes, .used_bytes >= 65536, .buffers >= 1]' <<<"$output")" '["default",0,true,true]'
+	run_cmamem 3 alloc 4K --region nosuch
+	assert_output "cmamem: no region named 'nosuch' (cmamem regions lists them)"
 	run_cmamem 0 free "$id"
 }

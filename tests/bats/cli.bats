@@ -66,10 +66,10 @@ crc32_sh='crc32() { gzip -1 -c | tail -c 8 | od -A n -t x4 --endian=little -N 4 
 	run_cmamem 0 alloc 64K --name cli-json --json
 	CLI_MADE+=("$(jq -r .id <<<"$output")")
 	run jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "id,name,size,cache,mmap_offset,dma_addr,source"
+	assert_output "id,name,size,cache,mmap_offset,dma_addr,source,region"
 	run_cmamem 0 info cli-json --json
 	run jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "id,name,size,cache,cache_effective,persistent,source,heap,mmap_offset,dma_addr,uid,handles,mappings,exports,holders"
+	assert_output "id,name,size,cache,cache_effective,persistent,source,region,region_id,heap,mmap_offset,dma_addr,uid,handles,mappings,exports,holders"
 	run_cmamem 0 list --json
 	run jq -r '.[] | select(.name == "cli-json") | [.size, .persistent, .dma_addr > 0] | @tsv' <<<"$output"
 	assert_output "$(printf '65536\ttrue\ttrue')"

@@ -12,7 +12,7 @@
  * real one), and CMAMEM_DEVICE points the CLI there. Each buffer is two
  * files in CMAMEM_FAKE_DIR: ID.data (the bytes, which
  * mmap maps shared, so a persistent buffer crosses commands as it does in
- * the kernel) and ID.meta ("size flags uid name"). It models the errno
+ * the kernel) and ID.meta ("size flags uid region name"). It models the errno
  * conventions the CLI depends on (ENOENT, also for another uid's buffer by
  * the uid in the meta file; names per owner, ATTACH_BY_UID, EINVAL, EEXIST,
  * EACCES for mmap without a handle, EBUSY for FREE of a buffer that is not
@@ -26,10 +26,18 @@
  *                            buffers there up to date
  *   $CMAMEM_SYSFS/pool_largest_free  ENOMEM for a bigger FROM_POOL buffer
  *   $CMAMEM_MEMINFO          ENOMEM for a CMA buffer bigger than CmaFree
+ *   $CMAMEM_SYSFS/regions/NAME/{id,kind,size,max_bytes}  the regions:
+ *                            ENODEV for an id none has, EINVAL for CACHED
+ *                            in a carveout or FROM_POOL outside region 0,
+ *                            ENOSPC over max_bytes, ENOMEM past size; it
+ *                            keeps used_bytes, buffers (and free_bytes where
+ *                            size is) up to date; EXPORT of a carveout
+ *                            buffer is EOPNOTSUPP
  *   CMAMEM_FAKE_OPEN_ERRNO=N opening the device fails with errno N
  *   CMAMEM_FAKE_ADMIN=1      root passes as CAP_SYS_ADMIN
  * It is not the driver's specification; cma_mem(4) and the guest suites are.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -59,6 +67,7 @@ struct meta {
 	__u64 size;
 	__u32 flags;
 	__u32 uid;
+	__u32 region;
 	char name[CMA_MEM_NAME_LEN];
 };
 
@@ -113,7 +122,7 @@ static int meta_read(__u32 id, struct meta *m)
 {
 	char path[4096];
 	unsigned long long size;
-	unsigned int flags, uid;
+	unsigned int flags, uid, region;
 	FILE *f;
 	int n;
 
@@ -122,13 +131,15 @@ static int meta_read(__u32 id, struct meta *m)
 	if (!f)
 		return -ENOENT;
 	memset(m, 0, sizeof(*m));
-	n = fscanf(f, "%llu %u %u %31[^\n]", &size, &flags, &uid, m->name);
+	n = fscanf(f, "%llu %u %u %u %31[^\n]", &size, &flags, &uid, &region,
+		   m->name);
 	fclose(f);
-	if (n < 3)
+	if (n < 4)
 		return -EIO;
 	m->size = size;
 	m->flags = flags;
 	m->uid = uid;
+	m->region = region;
 	if (!strcmp(m->name, "-"))
 		m->name[0] = '\0';
 	return 0;
@@ -143,8 +154,8 @@ static int meta_write(__u32 id, const struct meta *m)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "%llu %u %u %s\n", (unsigned long long)m->size, m->flags,
-		m->uid, m->name[0] ? m->name : "-");
+	fprintf(f, "%llu %u %u %u %s\n", (unsigned long long)m->size, m->flags,
+		m->uid, m->region, m->name[0] ? m->name : "-");
 	fclose(f);
 	return 0;
 }
@@ -287,6 +298,97 @@ static void use_of(__u32 uid, struct use *u)
 	}
 }
 
+/* Region @id's directory under $CMAMEM_SYSFS ("regions/NAME") in @out: 0,
+ * or -ENODEV when no region has it. */
+static int region_dir(__u32 id, char *out, size_t len)
+{
+	const char *dir = getenv("CMAMEM_SYSFS");
+	char path[4096];
+	struct dirent *de;
+	__u64 v;
+	DIR *d;
+	int ret = -ENODEV;
+
+	if (!dir || !*dir)
+		return id ? -ENODEV : -ENOENT;
+	snprintf(path, sizeof(path), "%s/regions", dir);
+	d = opendir(path);
+	if (!d)
+		return id ? -ENODEV : -ENOENT;
+	while (ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(out, len, "regions/%s", de->d_name);
+		snprintf(path, sizeof(path), "%s/id", out);
+		if (!sysfs_read(path, &v) && v == id)
+			ret = 0;
+	}
+	closedir(d);
+	return ret;
+}
+
+/* A number of region directory @rdir: 0 when the file is not there. */
+static __u64 region_get(const char *rdir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", rdir, name);
+	return sysfs_get(path);
+}
+
+static int region_is(const char *rdir, const char *kind)
+{
+	const char *dir = getenv("CMAMEM_SYSFS");
+	char path[8192], word[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/kind", dir, rdir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%31s", word) != 1)
+		word[0] = '\0';
+	fclose(f);
+	return !strcmp(word, kind);
+}
+
+/* The bytes and buffers in region @id. */
+static void region_use(__u32 id, __u64 *bytes, __u64 *buffers)
+{
+	struct meta m;
+	__u32 i;
+
+	*bytes = *buffers = 0;
+	for (i = 1; i < MAX_ID; i++) {
+		if (meta_read(i, &m) || m.region != id)
+			continue;
+		*bytes += m.size;
+		(*buffers)++;
+	}
+}
+
+/* Each region's used_bytes and buffers (and free_bytes, where it has a size). */
+static void regions_sync(void)
+{
+	char rdir[512], path[600];
+	__u64 bytes, buffers, size;
+	__u32 id;
+
+	for (id = 0; id < 16; id++) {
+		if (region_dir(id, rdir, sizeof(rdir)))
+			continue;
+		region_use(id, &bytes, &buffers);
+		snprintf(path, sizeof(path), "%s/used_bytes", rdir);
+		sysfs_put(path, bytes);
+		snprintf(path, sizeof(path), "%s/buffers", rdir);
+		sysfs_put(path, buffers);
+		size = region_get(rdir, "size");
+		snprintf(path, sizeof(path), "%s/free_bytes", rdir);
+		if (size)
+			sysfs_put(path, size > bytes ? size - bytes : 0);
+	}
+}
+
 /* used_bytes and buffers, as the driver's sysfs shows them. */
 static void sysfs_sync(void)
 {
@@ -295,6 +397,32 @@ static void sysfs_sync(void)
 	use_of(geteuid(), &u);
 	sysfs_put("used_bytes", u.bytes);
 	sysfs_put("buffers", u.buffers);
+	regions_sync();
+}
+
+/* ALLOC's checks of its region (cma_mem(4), REGIONS). */
+static int region_charge(const struct cma_mem_alloc *a, __u64 bytes)
+{
+	char rdir[512];
+	__u64 used, buffers, max, size;
+	int ret = region_dir(a->region, rdir, sizeof(rdir));
+
+	if (ret == -ENOENT)	/* no regions directory: region 0 only */
+		return 0;
+	if (ret)
+		return ret;
+	if ((a->region && (a->flags & CMA_MEM_FROM_POOL)) ||
+	    (region_is(rdir, "carveout") &&
+	     (a->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_CACHED))
+		return -EINVAL;
+	region_use(a->region, &used, &buffers);
+	max = region_get(rdir, "max_bytes");
+	if (max && (used > max || bytes > max - used))
+		return -ENOSPC;
+	size = region_get(rdir, "size");
+	if (size && (used > size || bytes > size - used))
+		return -ENOMEM;
+	return 0;
 }
 
 /* CAP_SYS_ADMIN in CapEff, which exempts from the unprivileged quota. */
@@ -379,7 +507,7 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	    (a->flags & CMA_MEM_CACHE_MASK) == CMA_MEM_CACHE_MASK ||
 	    ((a->flags & CMA_MEM_FROM_POOL) && (a->flags & CMA_MEM_FROM_CMA)) ||
 	    (a->align & (a->align - 1)) || !name_ok(a->name) || a->id ||
-	    a->mmap_offset || a->dma_addr)
+	    a->mmap_offset || a->dma_addr || a->reserved)
 		return -EINVAL;
 	if (a->name[0] && find_name(a->name, geteuid()))
 		return -EEXIST;
@@ -388,6 +516,8 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	if (a->align > m.size)
 		m.size = a->align;
 	ret = charge(m.size);
+	if (!ret)
+		ret = region_charge(a, m.size);
 	if (ret)
 		return ret;
 	if ((a->flags & CMA_MEM_FROM_POOL) ?
@@ -403,6 +533,7 @@ static int do_alloc(struct fake_file *f, struct cma_mem_alloc *a)
 	/* Report where it "came from", as INFO does. */
 	m.flags = a->flags | ((a->flags & CMA_MEM_FROM_POOL) ? 0 : CMA_MEM_FROM_CMA);
 	m.uid = geteuid();
+	m.region = a->region;
 	memcpy(m.name, a->name, sizeof(m.name));
 	path_of(path, sizeof(path), id, "data");
 	fd = real_open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -431,6 +562,7 @@ static void to_info(__u32 id, const struct meta *m, struct cma_mem_info *i)
 	i->size = m->size;
 	i->mmap_offset = (__u64)id << OFF_SHIFT;
 	i->uid = m->uid;
+	i->region = m->region;
 	/* The host is cache-coherent: cacheable, as the module reports it. */
 	i->effective = CMA_MEM_EFFECTIVE_KNOWN | CMA_MEM_CACHE_CACHED;
 	memcpy(i->name, m->name, sizeof(i->name));
@@ -523,6 +655,8 @@ static int do_export(struct fake_file *f, struct cma_mem_export *e)
 		return ret;
 	if (!holds(f, e->id))
 		return -EACCES;
+	if (!region_dir(m.region, path, 512) && region_is(path, "carveout"))
+		return -EOPNOTSUPP;
 	path_of(path, sizeof(path), e->id, "data");
 	fd = real_open(path, (int)e->flags);
 	if (fd < 0)

@@ -18,7 +18,7 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 	export CMAMEM_DEBUGFS=$T/debug/cma_mem
 	mkdir -p "$CMAMEM_DEBUGFS"
-	echo 'id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders' \
+	echo 'id name size cache dma_addr uid pid comm age_ms refs handles mappings persist exports source state effective holders region' \
 		>"$CMAMEM_DEBUGFS/buffers"
 	echo 'dma_addr size used_bytes' >"$CMAMEM_DEBUGFS/pool_chunks"
 }
@@ -43,10 +43,11 @@ for r in sys.argv[2:]:
 print(" ".join(map(str, w)))' "$bits" "$@" >"$dir/bitmap"
 }
 
-# buffer ID NAME BYTES DMA_ADDR SOURCE [STATE]: a row of the buffers table.
+# buffer ID NAME BYTES DMA_ADDR SOURCE [STATE [REGION]]: a row of the
+# buffers table.
 buffer() {
-	printf '%s %s %s wc 0x%016x 0 90 prog 10 1 1 0 1 0 %s %s cached -\n' \
-		"$1" "$2" "$3" "$4" "$5" "${6:-live}" >>"$CMAMEM_DEBUGFS/buffers"
+	printf '%s %s %s wc 0x%016x 0 90 prog 10 1 1 0 1 0 %s %s cached - %s\n' \
+		"$1" "$2" "$3" "$4" "$5" "${6:-live}" "${7:-default}" >>"$CMAMEM_DEBUGFS/buffers"
 }
 
 # chunk DMA_ADDR BYTES USED: a line of pool_chunks.
@@ -56,7 +57,8 @@ chunk() {
 
 # The layout of the tests below: a 16M area at 256M; buffer 1 (1M) at its
 # start, 2 (1M) at 2M, a 2M pool chunk at 4M holding buffer 3 (512K) at
-# 4M+256K, 1M of others' at 8M, and buffer 4 below every area.
+# 4M+256K, 1M of others' at 8M, and buffer 4 below every area (in a
+# carve-out region, which is no CMA area).
 layout() {
 	local base=$((256 * M)) p=$((M / PAGE))
 	area reserved $base $((16 * p)) 0 "0-$((p - 1))" "$((2 * p))-$((3 * p - 1))" \
@@ -64,7 +66,7 @@ layout() {
 	buffer 1 A $M $base cma
 	buffer 2 'C<&>' $M $((base + 2 * M)) cma
 	buffer 3 - $((M / 2)) $((base + 4 * M + M / 4)) pool
-	buffer 4 far $PAGE $PAGE cma freed-mapped
+	buffer 4 far $PAGE $PAGE cma freed-mapped fpga
 	chunk $((base + 4 * M)) $((2 * M)) $((M / 2))
 }
 
@@ -95,7 +97,7 @@ layout() {
 	assert_output "[{\"start\":$((base + 4 * M)),\"offset\":$((4 * M)),\"bytes\":$((2 * M)),\"used_bytes\":$((M / 2))}]"
 	# Below every area: listed, not drawn.
 	run -0 jq -c '.outside' <<<"$json"
-	assert_output "[{\"kind\":\"buffer\",\"start\":$PAGE,\"bytes\":$PAGE,\"id\":4,\"name\":\"far\",\"source\":\"cma\",\"state\":\"freed-mapped\"}]"
+	assert_output "[{\"kind\":\"buffer\",\"start\":$PAGE,\"bytes\":$PAGE,\"id\":4,\"name\":\"far\",\"source\":\"cma\",\"state\":\"freed-mapped\",\"region\":\"fpga\"}]"
 }
 
 @test "the SVG: well formed, an SVG image to file(1), every run's data attributes as in the JSON" {
@@ -132,7 +134,7 @@ layout() {
 	run -0 xmllint --xpath 'count(//*[@data-kind="area"]//*[@data-id="4"])' "$T/map.svg"
 	assert_output 0
 	run -0 xmllint --xpath 'string(//*[@data-kind="outside"][@data-id="4"])' "$T/map.svg"
-	assert_output "buffer 4 far: 4K at 0x1000 (from cma, freed-mapped)"
+	assert_output "buffer 4 far: 4K at 0x1000 (from cma, freed-mapped, region fpga)"
 }
 
 @test "the scale: one row if the smallest buffer stays 4 px wide; else 4 px for it, at most 64 rows" {

@@ -35,7 +35,7 @@ complete_line() {
 
 @test "actions, and global options before the action" {
 	complete_line ""
-	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list map pool stats sync top verify)"
+	assert_equal "$output" "$(printf '%s\n' alloc checksum cmp copy dump export fill free holders info limits list map pool regions stats sync top verify)"
 	complete_line c
 	assert_equal "$output" "$(printf '%s\n' checksum cmp copy)"
 	complete_line --j
@@ -75,6 +75,21 @@ complete_line() {
 	assert_equal "$output" "mapped"
 	complete_line alloc --name ""
 	assert_equal "$output" ""
+}
+
+@test "--region: the names cmamem regions lists" {
+	export CMAMEM_SYSFS=$BATS_TEST_TMPDIR/sysfs
+	mkdir -p "$CMAMEM_SYSFS/regions/default" "$CMAMEM_SYSFS/regions/vpu" "$CMAMEM_SYSFS/regions/venc"
+	echo 0 >"$CMAMEM_SYSFS/regions/default/id"
+	echo 1 >"$CMAMEM_SYSFS/regions/vpu/id"
+	echo 2 >"$CMAMEM_SYSFS/regions/venc/id"
+	complete_line alloc 4K --region v
+	assert_equal "$output" "$(printf '%s\n' venc vpu)"
+	complete_line limits -R ""
+	assert_equal "$output" "$(printf '%s\n' default venc vpu)"
+	# What follows the option's value is the action's again.
+	complete_line alloc --region vpu --na
+	assert_equal "$output" "--name"
 }
 
 @test "buffer ids and names come from cmamem list" {

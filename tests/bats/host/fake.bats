@@ -105,7 +105,7 @@ setup() {
 	assert_output "$(printf '1\tcam0\t65536\tcached\tcma\ttrue\t0')"
 	run -0 fk info cam0 --json
 	run -0 jq -r 'keys_unsorted | join(",")' <<<"$output"
-	assert_output "id,name,size,cache,cache_effective,persistent,source,heap,mmap_offset,dma_addr,uid,handles,mappings,exports,holders"
+	assert_output "id,name,size,cache,cache_effective,persistent,source,region,region_id,heap,mmap_offset,dma_addr,uid,handles,mappings,exports,holders"
 	fk alloc 4K --from pool > /dev/null
 	run -0 fk info 2 --json
 	run -0 jq -r '[.name == null, .persistent, .source] | @tsv' <<<"$output"
@@ -123,13 +123,15 @@ setup() {
 	assert_line "cache_effective: cached"
 	assert_line "persistent: yes"
 	assert_line "source: cma"
+	# The fake has no regions directory: default, as an older driver.
+	assert_line "region: default"
 	assert_line "heap: no"
 	assert_line --regexp '^mmap_offset: 0x[0-9a-f]+$'
 	assert_line "dma_addr: 0x0"
 	assert_line "handles: 0"
 	# From debugfs, which the fake device has not: unknown.
 	assert_line --regexp '^holders: unknown \(.*/holders: '
-	[ "${#lines[@]}" -eq 15 ]
+	[ "${#lines[@]}" -eq 16 ]
 }
 
 @test "list: ids, a table with -v, JSON with --json" {
@@ -139,8 +141,8 @@ setup() {
 	run -0 fk list
 	assert_output "$(printf '1\n2\n3')"
 	run -0 fk list -v
-	assert_line --index 0 --regexp '^ +ID +SIZE CACHE +SOURCE PERSIST HEAP HANDLES MAPPINGS EXPORTS  NAME$'
-	assert_line --index 2 --regexp '^ +2 +8192 wc +cma +yes +no +0 +0 +0  b$'
+	assert_line --index 0 --regexp '^ +ID +SIZE CACHE +SOURCE PERSIST HEAP HANDLES MAPPINGS EXPORTS REGION +NAME$'
+	assert_line --index 2 --regexp '^ +2 +8192 wc +cma +yes +no +0 +0 +0 default +b$'
 	assert_line --index 3 --regexp '  -$'
 	run -0 fk list --json
 	run -0 jq -r 'map(.id) | join(" ")' <<<"$output"

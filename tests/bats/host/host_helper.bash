@@ -44,6 +44,17 @@ fk() {
 	LD_PRELOAD=$FAKE "$CMAMEM" "$@"
 }
 
+# expect_err STATUS MESSAGE CMAMEM-ARGS...: against the fake device, exit
+# STATUS, nothing on stdout, and exactly the line "cmamem: MESSAGE" on stderr.
+expect_err() {
+	local want=$1 msg=$2
+	shift 2
+	run --separate-stderr fk "$@"
+	[ "$status" -eq "$want" ] || fail "cmamem $*: exit $status, expected $want; stderr: $stderr"
+	assert_output ''
+	assert_equal "$stderr" "cmamem: $msg"
+}
+
 # cmamem with the nonexistent device.
 cm() {
 	"$CMAMEM" --device "$NODEV" "$@"

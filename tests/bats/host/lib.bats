@@ -175,3 +175,63 @@ build_prog() {
 		--errors-for-leak-kinds=definite,possible "$BATS_TEST_TMPDIR/t" 300
 	[ "$status" -eq 0 ] || fail "exit $status: $output"
 }
+
+@test "regions: cmamem_region_id from sysfs, cmamem_alloc_region, CMAMEM_REGION() of alloc and info" {
+	[ -f "$FAKE" ] || fail "libcmamem-fake.so not built (make tests-host)"
+	export CMAMEM_SYSFS=$BATS_TEST_TMPDIR/sysfs
+	mkdir -p "$CMAMEM_SYSFS/regions/default" "$CMAMEM_SYSFS/regions/vpu"
+	echo 0 >"$CMAMEM_SYSFS/regions/default/id"
+	echo 1 >"$CMAMEM_SYSFS/regions/vpu/id"
+	echo cma >"$CMAMEM_SYSFS/regions/vpu/kind"
+	cat > "$BATS_TEST_TMPDIR/r.c" <<-'EOC'
+	#include <errno.h>
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include <cmamem.h>
+
+	#define EXPECT(x, e) do { int r_ = (x); if (r_ != (e)) { \
+		fprintf(stderr, "%s:%d: %s = %d, not %d\n", __FILE__, __LINE__, \
+			#x, r_, (e)); exit(1); } } while (0)
+	#define TRUE(x) do { if (!(x)) { \
+		fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #x); exit(1); } } while (0)
+
+	int main(void)
+	{
+		struct cmamem_info info, got;
+		struct cmamem *dev;
+		uint32_t id = 99;
+
+		EXPECT(cmamem_region_id(CMAMEM_REGION_DEFAULT_NAME, &id), 0);
+		TRUE(id == CMAMEM_REGION_DEFAULT);
+		EXPECT(cmamem_region_id("vpu", &id), 0);
+		TRUE(id == 1);
+		EXPECT(cmamem_region_id("gpu", &id), -ENODEV);
+		EXPECT(cmamem_region_id("../vpu", &id), -EINVAL);
+		EXPECT(cmamem_region_id("", &id), -EINVAL);
+		EXPECT(cmamem_open(NULL, &dev), 0);
+		EXPECT(cmamem_alloc_region(dev, 1, 4096, 0, CMAMEM_PERSIST | CMAMEM_CACHE_UNCACHED,
+					   "in-vpu", &info), 0);
+		TRUE(CMAMEM_REGION(info.flags) == 1);
+		TRUE((info.flags & CMAMEM_CACHE_MASK) == CMAMEM_CACHE_UNCACHED);
+		EXPECT(cmamem_info(dev, info.id, &got), 0);
+		TRUE(CMAMEM_REGION(got.flags) == 1 && (got.flags & CMAMEM_PERSIST));
+		EXPECT(cmamem_attach_name(dev, "in-vpu", &got), 0);
+		TRUE(CMAMEM_REGION(got.flags) == 1);
+		EXPECT(cmamem_alloc_region(dev, 9, 4096, 0, 0, NULL, &got), -ENODEV);
+		EXPECT(cmamem_alloc_region(dev, CMAMEM_REGION_MAX + 1, 4096, 0, 0, NULL, &got),
+		       -EOVERFLOW);
+		/* cmamem_alloc() is the default region's. */
+		EXPECT(cmamem_alloc(dev, 4096, 0, 0, NULL, &got), 0);
+		TRUE(CMAMEM_REGION(got.flags) == CMAMEM_REGION_DEFAULT);
+		EXPECT(cmamem_info(dev, got.id, &got), 0);
+		TRUE(CMAMEM_REGION(got.flags) == CMAMEM_REGION_DEFAULT);
+		EXPECT(cmamem_free(dev, info.id), 0);
+		cmamem_close(dev);
+		return 0;
+	}
+	EOC
+	cc -Wall -Wextra -Werror -I"$REPO/include" -o "$BATS_TEST_TMPDIR/r" \
+		"$BATS_TEST_TMPDIR/r.c" -L"$LIB" -lcmamem -Wl,-rpath,"$LIB"
+	run --separate-stderr env LD_PRELOAD="$FAKE" "$BATS_TEST_TMPDIR/r"
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+}

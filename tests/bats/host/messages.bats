@@ -20,17 +20,6 @@ setup() {
 	done
 }
 
-# expect_err STATUS MESSAGE CMAMEM-ARGS...: exit STATUS, nothing on stdout,
-# and exactly the line "cmamem: MESSAGE" on stderr.
-expect_err() {
-	local want=$1 msg=$2
-	shift 2
-	run --separate-stderr fk "$@"
-	[ "$status" -eq "$want" ] || fail "cmamem $*: exit $status, expected $want; stderr: $stderr"
-	assert_output ''
-	assert_equal "$stderr" "cmamem: $msg"
-}
-
 @test "no such buffer: by name and by id, exit 3, and where to look" {
 	fk alloc 4K --name frame > /dev/null
 	local a
