@@ -414,7 +414,7 @@ fault_test() {
 	assert_line --regexp "^$a mg-all 65536 wc 0x[0-9a-f]+ 0 "
 	assert_line --regexp "^$b - 8192 wc 0x[0-9a-f]+ $UID_A "
 	run_cmamem 0 --json list --all
-	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"source\":\"cma\",\"state\":\"live\",\"effective\":\"$(effective_cache wc)\",\"holders\":\[\]\}"
+	assert_output --regexp "\{\"id\":$a,\"name\":\"mg-all\",\"size\":65536,\"cache\":\"wc\",\"dma_addr\":[1-9][0-9]*,\"uid\":0,\"pid\":[0-9]+,\"comm\":\"cmamem\",\"age_ms\":[0-9]+,\"refs\":1,\"handles\":0,\"mappings\":0,\"persist\":1,\"exports\":0,\"source\":\"cma\",\"state\":\"live\",\"effective\":\"$(effective_cache wc)\",\"holders\":\[\],\"region\":\"default\"\}"
 	[[ $output == \[*\] ]] || fail "not an array: $output"
 	run as_user $UID_A "$CMAMEM_BIN" list --all
 	[ "$status" -eq 4 ] || fail "non-root list --all: exit $status, $output"
