@@ -3,7 +3,7 @@
  * regions: allocations in the device-tree regions (cma_mem(4), REGIONS),
  * placed, filled, limited and refused, through the raw ioctls. Regions are
  * named as in /sys/class/misc/cma_mem/regions; their id, base and size are
- * read there. Run as root: dma_addr and the page frames are root's.
+ * read there. Run as root: dma_addr is root's.
  *
  *   regions take STEP...      ALLOC each step in turn, on one open file,
  *                             holding what succeeds; then FREE it all.
@@ -17,10 +17,6 @@
  *     and size) and INFO must name the region; used_bytes and buffers of
  *     each region named must grow by what the steps hold there, and go
  *     back once it is freed.
- *   regions pfns REGION SIZE  a reusable (kind cma) region: a buffer's
- *                             pages, mapped and touched, are the frames
- *                             /proc/self/pagemap reports, contiguous, from
- *                             dma_addr on, inside the region
  *   regions page-paths REGION DEV
  *                             what needs struct pages, on a 1M buffer in
  *                             REGION: EXPORT, vmsplice() of the mapping
@@ -241,63 +237,6 @@ static void t_take(int argc, char **argv)
 	}
 }
 
-/* The frame of the page at @addr, from /proc/self/pagemap (root only). */
-static uint64_t frame_of(int pagemap, const void *addr)
-{
-	uint64_t entry;
-	off_t off = (off_t)((uintptr_t)addr / (uintptr_t)t_pg * sizeof(entry));
-
-	if (pread(pagemap, &entry, sizeof(entry), off) != sizeof(entry))
-		DIE("pread /proc/self/pagemap: %s", strerror(errno));
-	if (!(entry >> 63))
-		return 0;
-	return entry & ((1ULL << 55) - 1);
-}
-
-/* pfns REGION SIZE */
-static void t_pfns(int argc, char **argv)
-{
-	struct region *r = region_of(argv[0], strlen(argv[0]));
-	uint64_t size = t_parse_size(argv[1]), first, i, bad = 0;
-	struct cma_mem_alloc a;
-	int fd = t_open(), pagemap;
-	unsigned char *p;
-
-	(void)argc;
-	if (!r->named || r->id == CMA_MEM_REGION_DEFAULT)
-		DIE("pfns needs a device-tree region by name, not '%s'", argv[0]);
-	REQUIRE_OK(t_alloc_in(fd, r->id, size, 0, NULL, &a));
-	check_placed(fd, r, &a);
-	MAP(fd, a.size, a.mmap_offset, &p);
-	for (i = 0; i < a.size; i += (uint64_t)t_pg)
-		p[i] = (unsigned char)i;
-	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (pagemap < 0)
-		DIE("open /proc/self/pagemap: %s", strerror(errno));
-	first = a.dma_addr / (uint64_t)t_pg;
-	for (i = 0; i < a.size / (uint64_t)t_pg; i++) {
-		uint64_t pfn = frame_of(pagemap, p + i * (uint64_t)t_pg);
-
-		if (pfn != first + i && !bad++)
-			FAIL("page %llu of the mapping is frame %#llx, expected %#llx (dma_addr %#llx + %llu pages)",
-			     (unsigned long long)i, (unsigned long long)pfn,
-			     (unsigned long long)(first + i),
-			     (unsigned long long)a.dma_addr,
-			     (unsigned long long)i);
-	}
-	close(pagemap);
-	printf("pfns %s: %llu pages, frames %#llx-%#llx, in the region's %#llx-%#llx%s\n",
-	       r->name, (unsigned long long)(a.size / (uint64_t)t_pg),
-	       (unsigned long long)first,
-	       (unsigned long long)(first + a.size / (uint64_t)t_pg - 1),
-	       (unsigned long long)(r->base / (uint64_t)t_pg),
-	       (unsigned long long)((r->base + r->size) / (uint64_t)t_pg - 1),
-	       bad ? " (NOT all)" : "");
-	munmap(p, a.size);
-	REQUIRE_OK(t_free(fd, a.id));
-	close(fd);
-}
-
 /* vmsplice() the mapping into a pipe and read it back: 0 or -errno. */
 static int through_pipe(const unsigned char *p, size_t len, unsigned char *back)
 {
@@ -380,7 +319,6 @@ static void t_page_paths(int argc, char **argv)
 
 static const struct t_subtest tests[] = {
 	{ "take", t_take, 1, "STEP... (REGION:SIZE[+][/MODE...][=ERRNO])" },
-	{ "pfns", t_pfns, 2, "REGION SIZE" },
 	{ "page-paths", t_page_paths, 2, "REGION DEV" },
 };
 
