@@ -179,16 +179,24 @@ static int t_open(void)
 }
 
 #ifndef T_NO_UAPI
-/* ALLOC with the given fields; -errno or 0. */
-static int t_alloc(int fd, uint64_t size, uint32_t flags, const char *name,
-		   struct cma_mem_alloc *a)
+/* ALLOC in @region with the given fields; -errno or 0. */
+static int t_alloc_in(int fd, uint32_t region, uint64_t size, uint32_t flags,
+		      const char *name, struct cma_mem_alloc *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = size;
 	a->flags = flags;
+	a->region = region;
 	if (name)
 		memcpy(a->name, name, strnlen(name, sizeof(a->name)));
 	return t_ioctl(fd, CMA_MEM_IOC_ALLOC, a);
+}
+
+/* ALLOC in the default region; -errno or 0. */
+static int t_alloc(int fd, uint64_t size, uint32_t flags, const char *name,
+		   struct cma_mem_alloc *a)
+{
+	return t_alloc_in(fd, CMA_MEM_REGION_DEFAULT, size, flags, name, a);
 }
 
 /* ALLOC that must succeed. */
@@ -297,6 +305,56 @@ static int t_mmap(int fd, size_t len, int prot, int flags, uint64_t offset,
 #define MAP(fd, len, offset, addr)                                          \
 	REQUIRE_OK(t_mmap((fd), (len), PROT_READ | PROT_WRITE, MAP_SHARED,  \
 			  (offset), (void **)(addr)))
+
+/* Bytes, or with a K, M or G suffix; exit 2 for anything else or 0. */
+static uint64_t t_parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	}
+	if (*end || !v) {
+		fprintf(stderr, "%s: bad size '%s'\n", t_prog, s);
+		exit(2);
+	}
+	return v;
+}
+
+#define T_REGIONS "/sys/class/misc/cma_mem/regions"
+
+/*
+ * File @file of region @name's sysfs directory (cma_mem(4), REGIONS) as a
+ * number (decimal, or hex with 0x: base); exit 2 where the region or the
+ * file does not exist.
+ */
+static uint64_t t_region_u64(const char *name, const char *file)
+{
+	char path[256], text[32] = "", *end;
+	unsigned long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), T_REGIONS "/%s/%s", name, file);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s %s: %s: %s\n", t_prog, t_sub, path,
+			strerror(errno));
+		exit(2);
+	}
+	if (!fgets(text, sizeof(text), f))
+		text[0] = '\0';
+	fclose(f);
+	v = strtoull(text, &end, 0);
+	if (end == text || *end != '\n') {
+		fprintf(stderr, "%s %s: %s: \"%s\" is not a number\n", t_prog,
+			t_sub, path, text);
+		exit(2);
+	}
+	return v;
+}
 
 /* Lines of the debugfs buffer table after its header, or -1. */
 static int t_debugfs_count(void)

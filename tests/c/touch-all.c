@@ -2,7 +2,7 @@
 /*
  * touch-all: allocate buffers, map them and touch every page.
  *
- *   touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] SIZE...
+ *   touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] [--region NAME] SIZE...
  *
  * For each cache MODE (wc, uncached, cached; default wc) and each SIZE
  * (bytes, or with a K, M or G suffix), one after the other: ALLOC it, check what ALLOC and INFO report (page-aligned
@@ -16,6 +16,9 @@
  * follows must read all zeros, and the line says "reused" when it got the
  * same DMA address (the dirty memory itself), else "moved". Needs
  * CAP_SYS_RAWIO to see DMA addresses.
+ *
+ * --region NAME allocates in that region (cma_mem(4), REGIONS) instead of
+ * the default one, and checks INFO reports it.
  *
  * Prints one line per buffer; see helper.h for the exit status.
  */
@@ -31,24 +34,10 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	}
-	if (*end || !v) {
-		fprintf(stderr, "touch-all: bad size '%s'\n", s);
-		exit(2);
-	}
-	return v;
-}
-
 static const char *const modes[] = { "wc", "uncached", "cached" };
+
+/* --region's id, CMA_MEM_REGION_DEFAULT without it. */
+static uint32_t region;
 
 /* Leave @size bytes of 0xa5 behind, freed; return their DMA address. */
 static uint64_t dirty(uint64_t size, uint32_t mode)
@@ -57,7 +46,7 @@ static uint64_t dirty(uint64_t size, uint32_t mode)
 	void *p;
 	int fd = t_open();
 
-	ALLOC(fd, size, mode, NULL, &a);
+	REQUIRE_OK(t_alloc_in(fd, region, size, mode, NULL, &a));
 	MAP(fd, a.size, a.mmap_offset, &p);
 	memset(p, 0xa5, a.size);
 	if (mode == CMA_MEM_CACHE_CACHED)
@@ -85,7 +74,7 @@ static void touch_one(uint64_t size, uint32_t mode, bool persist, bool dirty_fir
 
 	fd = t_open();
 	t0 = now_ms();
-	ALLOC(fd, size, flags, NULL, &a);
+	REQUIRE_OK(t_alloc_in(fd, region, size, flags, NULL, &a));
 	ms_alloc = now_ms() - t0;
 	EXPECT_EQ(a.size, want);
 	EXPECT_TRUE(a.id != 0, "ALLOC returned id 0");
@@ -102,6 +91,7 @@ static void touch_one(uint64_t size, uint32_t mode, bool persist, bool dirty_fir
 	EXPECT_EQ(info.handles, 1);
 	EXPECT_EQ(info.mappings, 0);
 	EXPECT_EQ(info.uid, geteuid());
+	EXPECT_EQ(info.region, region);
 
 	MAP(fd, want, a.mmap_offset, &p);
 	EXPECT_EQ(t_mappings(fd, a.id), 1);
@@ -173,15 +163,17 @@ int main(int argc, char **argv)
 			dirty_first = true;
 		else if (!strcmp(argv[i], "--cache") && i + 1 < argc)
 			set = parse_modes(argv[++i]);
+		else if (!strcmp(argv[i], "--region") && i + 1 < argc)
+			region = (uint32_t)t_region_u64(argv[++i], "id");
 		else
 			break;
 	}
 	if (i == argc || !set) {
-		fprintf(stderr, "usage: touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] SIZE...\n");
+		fprintf(stderr, "usage: touch-all [--cache MODE[,MODE...]] [--persist] [--dirty] [--region NAME] SIZE...\n");
 		return 2;
 	}
 	for (mode = 0; mode < 3; mode++)
 		for (j = i; j < argc && (set & (1U << mode)); j++)
-			touch_one(parse_size(argv[j]), mode, persist, dirty_first);
+			touch_one(t_parse_size(argv[j]), mode, persist, dirty_first);
 	return t_failures ? 1 : 0;
 }
