@@ -13,6 +13,7 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -292,6 +293,25 @@ int cmamem_sgt_contig(struct sg_table *sgt, struct page *page, size_t size)
 	return 0;
 }
 
+/*
+ * Whether @buf's memory lies in its region. When a device's CMA area has no
+ * room, the DMA layer falls back to the page allocator: for the default
+ * region that is still memory for the device, but a device-tree region's
+ * buffer must be in the region, or the device behind it may not reach it.
+ * (A coherent pool, a carve-out, never falls back.)
+ */
+static bool cmamem_in_region(const struct cmamem_buf *buf)
+{
+	const struct cmamem_region *region = buf->region;
+	phys_addr_t start;
+
+	if (cmamem_region_is_default(region))
+		return true;
+	start = dma_to_phys(region->dev, buf->dma_addr);
+	return start >= region->base && buf->size <= region->size &&
+	       start - region->base <= region->size - buf->size;
+}
+
 static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 {
 	struct device *dev = buf->region->dev;
@@ -344,7 +364,7 @@ static int cmamem_dma_alloc(struct cmamem_buf *buf, u64 align)
 
 check:
 	if ((align && !IS_ALIGNED(buf->dma_addr, align)) ||
-	    !cmamem_pages_idle(buf)) {
+	    !cmamem_pages_idle(buf) || !cmamem_in_region(buf)) {
 		ret = -ENOMEM;
 		goto err_free_sgt;
 	}
